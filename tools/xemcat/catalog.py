@@ -1,0 +1,66 @@
+"""Load → validate → model, for a whole catalog directory. The one entry point the
+command-line tool, the renderer's callers and the site adapter use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .loader import SourceFile, load_file
+from .model import Catalog, build_catalog
+from .problems import CatalogError, Problem
+from .validate import SINGLETONS, rule_problems, schema_problems
+
+
+def catalog_files(catalog_dir: Path) -> list[Path]:
+    """All catalog YAML files, site-wide files first, then sections in file-name order."""
+    top = sorted(p for p in catalog_dir.glob("*.yaml"))
+    sections = sorted((catalog_dir / "sections").glob("*.yaml"))
+    return top + sections
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # different drive on Windows
+        return str(path)
+
+
+def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[Problem]]:
+    """Load and validate every file. Returns the parsed files and all problems found."""
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    all_paths = catalog_files(catalog_dir)
+    if not all_paths:
+        return [], [Problem(_display(catalog_dir), 1, 1, "(catalog)", "no catalog YAML files found")]
+    for path in all_paths:
+        src, file_problems = load_file(path, _display(path))
+        problems.extend(file_problems)
+        if src is None:
+            continue
+        problems.extend(schema_problems(src))
+        files.append(src)
+    # The rules look at every parsed file; but when a file could not be parsed at all, a block it
+    # holds would wrongly look missing, so "`X` is not defined" is only said of a complete catalog.
+    rules = rule_problems(files, _display(catalog_dir))
+    if len(files) < len(all_paths):
+        rules = [p for p in rules if not p.message.startswith("no catalog file defines")]
+    problems.extend(rules)
+    if paths is not None:
+        wanted = {_display(p) for p in paths}
+        problems = [p for p in problems if p.file in wanted]
+    return files, sorted(set(problems))
+
+
+def load_catalog(catalog_dir: Path) -> Catalog:
+    """The validated catalog, or CatalogError carrying every problem."""
+    files, problems = check_catalog(catalog_dir)
+    if problems:
+        raise CatalogError(problems)
+    blocks = {}
+    for src in files:
+        for key in SINGLETONS:
+            if key in src.data:
+                blocks[key] = src.data[key]
+    sections = [src.data for src in files if "section" in src.data]
+    return build_catalog(blocks, sections)

@@ -1,0 +1,168 @@
+"""The validated catalog as typed objects. Built only from data that passed validation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class HttpStatus:
+    status: int
+    source: str
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A sourced fact (retryable flag, envelope type). ``value is None`` means not documented."""
+
+    value: Any = None
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    command: str | None = None  # None: the explicit "(no dedicated diagnostic)" marker
+    note: str | None = None
+
+    @property
+    def text(self) -> str:
+        if self.command:
+            return self.command
+        return f"(no dedicated diagnostic; {self.note})" if self.note else "(no dedicated diagnostic)"
+
+
+@dataclass(frozen=True)
+class Deprecation:
+    since: str
+    reason: str
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class ErrorCode:
+    code: str
+    section_id: str
+    description: str
+    http: tuple[HttpStatus, ...]  # empty: not documented
+    retryable: Fact
+    type: Fact
+    action: str
+    diagnostic: Diagnostic
+    example_message: str
+    example_param: str | None
+    error_codes_section: str | None = None
+    deprecated: Deprecation | None = None
+
+    def envelope(self) -> dict[str, Any]:
+        """The example JSON envelope; an undocumented type is shown as a visible placeholder."""
+        return {"error": {
+            "message": self.example_message,
+            "type": self.type.value if self.type.known else "<not documented>",
+            "code": self.code,
+            "param": self.example_param,
+        }}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    note: str | None
+    codes: tuple[ErrorCode, ...]
+
+
+@dataclass(frozen=True)
+class CommandForm:
+    form: str
+    shows: str
+    evidence: str
+    source: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class EnvelopeType:
+    type: str
+    http: tuple[HttpStatus, ...]
+    source: str
+    when_code_missing: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    sections: tuple[Section, ...]
+    sources: dict[str, Source]
+    identifiers: tuple[str, ...]
+    envelope: dict[str, Any]
+    correlation_header: dict[str, Any]
+    rate_limit_extras: dict[str, Any]
+    envelope_types: tuple[EnvelopeType, ...]
+    commands: tuple[CommandForm, ...]
+    by_code: dict[str, ErrorCode] = field(default_factory=dict)
+
+    @property
+    def codes(self) -> list[ErrorCode]:
+        return [c for s in self.sections for c in s.codes]
+
+
+def _http(raw: Any) -> tuple[HttpStatus, ...]:
+    if raw == UNKNOWN:
+        return ()
+    return tuple(HttpStatus(h["status"], h["source"], h.get("when")) for h in raw)
+
+
+def _fact(raw: Any) -> Fact:
+    if raw == UNKNOWN:
+        return Fact()
+    return Fact(raw["value"], raw["source"], raw.get("note"))
+
+
+def build_catalog(blocks: dict[str, Any], section_files: list[dict[str, Any]]) -> Catalog:
+    """Build the model from validated data: singleton blocks and section files in page order."""
+    sections = []
+    for data in section_files:
+        sec = data["section"]
+        codes = []
+        for e in data["codes"]:
+            diag = e["diagnostic"]
+            dep = e.get("deprecated")
+            codes.append(ErrorCode(
+                code=e["code"], section_id=sec["id"], description=e["description"],
+                http=_http(e["http"]), retryable=_fact(e["retryable"]), type=_fact(e["type"]),
+                action=e["action"],
+                diagnostic=Diagnostic(diag.get("command"), diag.get("note")),
+                example_message=e["example"]["message"], example_param=e["example"]["param"],
+                error_codes_section=e.get("error_codes_section"),
+                deprecated=Deprecation(dep["since"], dep["reason"], dep.get("replacement")) if dep else None,
+            ))
+        sections.append(Section(sec["id"], sec["title"], sec.get("note"), tuple(codes)))
+    catalog = Catalog(
+        sections=tuple(sections),
+        sources={k: Source(k, v["title"], v["url"]) for k, v in blocks["sources"].items()},
+        identifiers=tuple(blocks["identifiers"]),
+        envelope=blocks["envelope"],
+        correlation_header=blocks["correlation_header"],
+        rate_limit_extras=blocks["rate_limit_extras"],
+        envelope_types=tuple(EnvelopeType(t["type"], _http(t["http"]), t["source"], t["when_code_missing"])
+                             for t in blocks["envelope_types"]),
+        commands=tuple(CommandForm(c["form"], c["shows"], c["evidence"], c["source"], c.get("note"))
+                       for c in blocks["commands"]),
+    )
+    catalog.by_code.update({c.code: c for c in catalog.codes})
+    return catalog

@@ -1,0 +1,45 @@
+"""A problem found in the catalog, reported as ``FILE:LINE:COL: field: message``.
+
+Every stage (load, validate) returns a list of these instead of raising, so a
+writer sees every mistake in one run.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+
+    def github(self) -> str:
+        # GitHub workflow commands need '%', CR and LF escaped in the message.
+        msg = f"{self.field}: {self.message}"
+        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.file},line={self.line},col={self.col}::{msg}"
+
+
+class CatalogError(Exception):
+    """Raised by the high-level API when the catalog has problems."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def format_problems(problems: list[Problem], fmt: str = "text") -> str:
+    problems = sorted(problems)
+    if fmt == "json":
+        return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(p.github() for p in problems)
+    return "\n".join(str(p) for p in problems)
