@@ -9,7 +9,7 @@ from pathlib import Path
 from .loader import SourceFile, load_file
 from .model import Catalog, build_catalog
 from .problems import CatalogError, Problem
-from .validate import SINGLETONS, rule_problems, schema_problems
+from .validate import SINGLETONS, rule_problems, schema_problems, schema_validator
 
 
 def catalog_files(catalog_dir: Path) -> list[Path]:
@@ -33,16 +33,24 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
     all_paths = catalog_files(catalog_dir)
     if not all_paths:
         return [], [Problem(_display(catalog_dir), 1, 1, "(catalog)", "no catalog YAML files found")]
+    schema_path = catalog_dir / "schema.json"
+    try:
+        validator = schema_validator(schema_path.resolve())
+    except (OSError, ValueError) as exc:  # a missing or broken schema is a catalog problem too
+        return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"cannot use the schema: {exc}")]
+    except Exception as exc:  # jsonschema.SchemaError: the schema itself is invalid
+        return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"the schema is invalid: {getattr(exc, 'message', exc)}")]
+    envelope_types = set(validator.schema.get("$defs", {}).get("envelopeType", {}).get("enum", []))
     for path in all_paths:
         src, file_problems = load_file(path, _display(path))
         problems.extend(file_problems)
         if src is None:
             continue
-        problems.extend(schema_problems(src))
+        problems.extend(schema_problems(src, validator))
         files.append(src)
     # The rules look at every parsed file; but when a file could not be parsed at all, a block it
     # holds would wrongly look missing, so "`X` is not defined" is only said of a complete catalog.
-    rules = rule_problems(files, _display(catalog_dir))
+    rules = rule_problems(files, _display(catalog_dir), envelope_types)
     if len(files) < len(all_paths):
         rules = [p for p in rules if not p.message.startswith("no catalog file defines")]
     problems.extend(rules)

@@ -23,7 +23,6 @@ import jsonschema
 from .loader import SourceFile, describe_path
 from .problems import Problem
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "catalog" / "schema.json"
 
 # Blocks that must appear exactly once in the whole catalog, whichever file holds them.
 SINGLETONS = ("sources", "identifiers", "envelope", "correlation_header", "rate_limit_extras",
@@ -35,7 +34,7 @@ CODE_REF = re.compile(r"`([a-z][a-z0-9_]*_[a-z0-9_]*)`")
 
 
 @lru_cache(maxsize=4)
-def schema_validator(path: Path = SCHEMA_PATH) -> jsonschema.protocols.Validator:
+def schema_validator(path: Path) -> jsonschema.protocols.Validator:
     """Compile the schema once per process; validation is the hot path of `check`."""
     schema = json.loads(path.read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema)
@@ -65,7 +64,7 @@ def _resolve(schema: dict, root: dict) -> dict:
     return schema
 
 
-def _branch_errors(error: jsonschema.ValidationError) -> list[jsonschema.ValidationError]:
+def _branch_errors(error: jsonschema.ValidationError, root: dict) -> list[jsonschema.ValidationError]:
     """For an anyOf/oneOf failure, the errors of the branch the writer most likely meant."""
     by_branch: dict[int, list[jsonschema.ValidationError]] = {}
     for sub in error.context or []:
@@ -79,16 +78,16 @@ def _branch_errors(error: jsonschema.ValidationError) -> list[jsonschema.Validat
     # Prefer the branch whose properties share most keys with what the writer wrote.
     def score(item: tuple[int, list[jsonschema.ValidationError]]) -> tuple[int, int]:
         branch = error.validator_value[item[0]]
-        props = _resolve(branch, schema_validator().schema).get("properties", {}) if isinstance(branch, dict) else {}
+        props = _resolve(branch, root).get("properties", {}) if isinstance(branch, dict) else {}
         shared = len(set(error.instance) & set(props)) if isinstance(error.instance, dict) else 0
         return (-shared, len(item[1]))
     return min(plausible.items(), key=score)[1]
 
 
-def _describe_alternatives(error: jsonschema.ValidationError) -> str:
+def _describe_alternatives(error: jsonschema.ValidationError, root: dict) -> str:
     options = []
     for branch in error.validator_value:
-        b = _resolve(branch, schema_validator().schema)
+        b = _resolve(branch, root)
         if "const" in b:
             options.append(f"`{b['const']}`")
         elif b.get("type") == "object":
@@ -101,17 +100,17 @@ def _describe_alternatives(error: jsonschema.ValidationError) -> str:
     return " or ".join(options)
 
 
-def _schema_problems(src: SourceFile, error: jsonschema.ValidationError) -> Iterator[Problem]:
+def _schema_problems(src: SourceFile, error: jsonschema.ValidationError, root: dict) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     v = error.validator
     inst = error.instance
     if v in ("anyOf", "oneOf"):
-        branch = _branch_errors(error)
+        branch = _branch_errors(error, root)
         if branch:
             for sub in branch:
-                yield from _schema_problems(src, sub)
+                yield from _schema_problems(src, sub, root)
             return
-        yield src.problem(path, f"must be {_describe_alternatives(error)}, not {_json(inst)}")
+        yield src.problem(path, f"must be {_describe_alternatives(error, root)}, not {_json(inst)}")
         return
     if v == "additionalProperties":
         allowed = list(error.schema.get("properties", {}))
@@ -189,14 +188,13 @@ def _json(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def schema_problems(src: SourceFile) -> list[Problem]:
-    validator = schema_validator()
+def schema_problems(src: SourceFile, validator: jsonschema.protocols.Validator) -> list[Problem]:
     if not isinstance(src.data, dict):
         return [src.problem((), f"a catalog file must be a mapping of fields, not {_kind(src.data)}",
                             field_name="(file)")]
     problems: list[Problem] = []
     for error in validator.iter_errors(src.data):
-        problems.extend(_schema_problems(src, error))
+        problems.extend(_schema_problems(src, error, validator.schema))
     return problems
 
 
@@ -204,7 +202,11 @@ def schema_problems(src: SourceFile) -> list[Problem]:
 
 
 def command_pattern(form: str) -> re.Pattern[str]:
-    """Regex for a registry form: <placeholder> matches one word (not a flag), [..] is optional."""
+    """Regex for a registry form: [..] is optional; a <placeholder> matches a placeholder.
+
+    Diagnostics are generic instructions, so where the form has a placeholder the diagnostic
+    must have one too (its name may differ: the docs write <id>, the seed <key-id>). A concrete
+    word there would let an invented verb pass as an argument (`xeroctl agents lst`)."""
     out: list[str] = []
     pos = 0
     for m in re.finditer(r"\s*\[([^\]]*)\]", form):
@@ -219,7 +221,7 @@ def _words_regex(text: str) -> str:
     parts = []
     for lead, word in re.findall(r"(\s*)(\S+)", text):
         sep = " " if lead else ""
-        parts.append(sep + (r"[^\s-]\S*" if re.fullmatch(r"<[^>]+>", word) else re.escape(word)))
+        parts.append(sep + (r"<[^<>\s]+>" if re.fullmatch(r"<[^>]+>", word) else re.escape(word)))
     return "".join(parts)
 
 
@@ -275,7 +277,7 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def rule_problems(files: list[SourceFile], catalog_dir_display: str) -> list[Problem]:
+def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_types: set[str]) -> list[Problem]:
     """Catalog-wide rules. Files may have schema problems: every rule looks only at the parts
     that are well-shaped, so one broken entry does not hide the problems of the others."""
     problems: list[Problem] = []
@@ -305,7 +307,6 @@ def rule_problems(files: list[SourceFile], catalog_dir_display: str) -> list[Pro
     sources = set(block("sources")) if isinstance(block("sources"), dict) else None
     identifiers = {w for w in block("identifiers") or [] if isinstance(w, str)} \
         if isinstance(block("identifiers"), list) else None
-    envelope_types = set(schema_validator().schema["$defs"]["envelopeType"]["enum"])
     forms: list[tuple[str, re.Pattern[str]]] = []
     if "commands" in where:
         src = where["commands"]

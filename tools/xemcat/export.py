@@ -1,0 +1,44 @@
+"""The machine-readable export: catalog.json (a stable contract) and the JSON Schema.
+
+catalog.json, format version 1:
+  {"version": 1, "codes": [{"code", "section", "http": [{"status", "when", "source"}],
+   "retryable": true|false|null, "type": str|null, "description", "action",
+   "diagnostic": {"command": str|null, "text": str}, "deprecated": {...}|null, "doc_url"}]}
+null means "not documented". Fields are only ever added; a removal bumps "version".
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .model import Catalog
+
+FORMAT_VERSION = 1
+
+
+def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str]) -> dict[str, Any]:
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    error_codes = base + page_urls["error_codes"]
+    codes = []
+    for c in catalog.codes:
+        codes.append({
+            "code": c.code,
+            "section": c.section_id,
+            "http": [{"status": h.status, "when": h.when, "source": h.source} for h in c.http],
+            "retryable": c.retryable.value if c.retryable.known else None,
+            "type": c.type.value if c.type.known else None,
+            "description": c.description,
+            "action": c.action,
+            "diagnostic": {"command": c.diagnostic.command, "text": c.diagnostic.text},
+            "deprecated": ({"since": c.deprecated.since, "replacement": c.deprecated.replacement,
+                            "reason": c.deprecated.reason} if c.deprecated else None),
+            "doc_url": f"{error_codes}#{c.code}",
+            "troubleshooting_url": f"{base}{page_urls['troubleshooting']}#{c.code}",
+        })
+    return {"version": FORMAT_VERSION, "codes": codes}
+
+
+def catalog_json(catalog: Catalog, base_url: str, page_urls: dict[str, str]) -> str:
+    return json.dumps(catalog_document(catalog, base_url, page_urls), indent=2, ensure_ascii=False) + "\n"
