@@ -119,6 +119,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
     def pos(node: yaml.Node) -> tuple[int, int]:
         return _clamp(node.start_mark, line_count)
 
+    duplicates: list[tuple[Path_, int, int, int]] = []  # reported once the field names are known
     active: set[int] = set()  # nodes being built: guards against recursive aliases
 
     def build(node: yaml.Node, here: Path_) -> Any:
@@ -160,9 +161,7 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
                 key = str(key_node.value)
                 kl, kc = pos(key_node)
                 if key in first_seen:
-                    problems.append(Problem(display, kl, kc, ".".join(map(str, here + (key,))) if here else key,
-                                            f"duplicate key `{key}` (first defined at line {first_seen[key]}); "
-                                            "YAML keeps only one of them, so remove or rename the other"))
+                    duplicates.append((here + (key,), kl, kc, first_seen[key]))
                     continue
                 first_seen[key] = kl
                 src.key_pos[here + (key,)] = (kl, kc)
@@ -174,4 +173,9 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
         src.data = build(root, ())
     except RecursionError:
         return None, [Problem(display, 1, 1, "(file)", "nesting is too deep to be a catalog file")]
+    for path, line, col, first in duplicates:
+        key = path[-1]
+        problems.append(Problem(display, line, col, describe_path(src.data, path),
+                                f"duplicate key `{key}` (first defined at line {first}); "
+                                "YAML keeps only one of them, so remove or rename the other"))
     return src, problems

@@ -1,0 +1,69 @@
+"""Shared fixtures: the repository, throw-away copies of the project, and a built site."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_PARTS = ("mkdocs.yml", "docs", "catalog", "templates", "tools")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
+ENV.pop("GITHUB_ACTIONS", None)
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of everything a build needs, to break without touching the real tree."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+def run(args: list[str], cwd: Path, timeout: float = 180, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env or ENV)
+
+
+def mkdocs_build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra], project)
+
+
+def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the command-line tool as a process, the way writers and CI run it."""
+    env = dict(env or ENV)
+    env["PYTHONPATH"] = str(cwd / "tools") if (cwd / "tools" / "xemcat").is_dir() else str(ROOT / "tools")
+    return run([sys.executable, "-m", "xemcat", *args], cwd, env=env)
+
+
+def edit(path: Path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"test setup: {old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real project built once with --strict into a temporary directory."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    result = mkdocs_build(ROOT, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    from xemcat import load_catalog
+    return load_catalog(ROOT / "catalog")

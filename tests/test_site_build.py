@@ -1,0 +1,154 @@
+"""The built site: every code on both pages with anchor, diagnostic and HTTP status; twin links;
+literal escaping of catalog text; byte-identical rebuilds; bad input stops the build cleanly."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import edit, mkdocs_build
+
+PROBLEM_LINE = re.compile(r"^\S+\.yaml:\d+:\d+: \S+: .+$")
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def article(path: Path):
+    return soup(path).select_one("article.md-content__inner")
+
+
+def test_troubleshooting_has_every_code_once_with_diagnostic(site, catalog):
+    page = article(site / "troubleshooting/index.html")
+    rows = page.select("table.xem-troubleshooting tbody tr")
+    assert len(rows) == len(catalog.codes)  # count in = count out
+    for entry in catalog.codes:
+        row = page.select(f'tr[id="{entry.code}"]')
+        assert len(row) == 1, entry.code
+        cells = row[0].find_all("td")
+        assert cells[0].get_text(strip=True) == entry.code
+        assert cells[2].get_text(" ", strip=True) == entry.diagnostic.text
+        link = cells[0].find("a")["href"]
+        assert link == f"../error-codes/#{entry.code}"
+
+
+def test_error_codes_has_every_code_with_anchor_http_and_type(site, catalog):
+    page = article(site / "error-codes/index.html")
+    headings = page.select("h4[id]")
+    assert sorted(h["id"] for h in headings) == sorted(c.code for c in catalog.codes)
+    summary_rows = page.select("table.xem-codes tbody tr")
+    assert len(summary_rows) == len(catalog.codes)
+    for row in summary_rows:
+        code = row.find("td").get_text(strip=True)
+        entry = catalog.by_code[code]
+        http = row.find_all("td")[1].get_text(strip=True)
+        expected = " / ".join(str(h.status) for h in entry.http) or "not documented"
+        assert http == expected, code
+    for entry in catalog.codes:
+        block = page.select_one(f'div.xem-entry[data-code="{entry.code}"]')
+        text = block.get_text(" ", strip=True)
+        for h in entry.http:
+            assert str(h.status) in text
+        assert entry.diagnostic.text in text
+        twin = page.find("a", href=f"../troubleshooting/#{entry.code}")
+        assert twin is not None, entry.code
+
+
+def test_unknown_facts_show_as_not_documented(site, catalog):
+    page = article(site / "error-codes/index.html")
+    block = page.select_one('div.xem-entry[data-code="billing_delinquent"]').get_text(" ", strip=True)
+    assert block.count("not documented") == 3  # HTTP, type, retryable
+
+
+def test_envelope_example_per_code(site, catalog):
+    import json
+    page = article(site / "error-codes/index.html")
+    for entry in catalog.codes:
+        heading = page.select_one(f'h4[id="{entry.code}"]')
+        # The first JSON block after the code's heading is its example envelope.
+        following = heading.find_all_next("code", limit=200)
+        data = json.loads(next(c.get_text() for c in following if c.get_text().startswith('{\n  "error"')))
+        assert data["error"]["code"] == entry.code
+        assert set(data["error"]) == {"message", "type", "code", "param"}
+
+
+def test_material_features(site):
+    html = (site / "error-codes/index.html").read_text()
+    assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+    assert "content.code.copy" in html
+    assert 'class="headerlink"' in html  # heading permalinks
+    assert 'data-md-color-scheme="slate"' in html or "slate" in html  # dark palette toggle present
+    config = (site / "search/search_index.json").read_text()
+    assert '"separator":"[\\\\s\\\\-_' in config.replace(" ", "")
+
+
+NASTY = "Pipe | here <script>alert(1)</script> *emph* `code` [link](https://example.invalid/x)\nsecond line & more"
+
+
+def test_catalog_text_is_escaped_not_markup(project, tmp_path):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "    action: >-\n      List the current approvals and retry with the ID of one that still exists.",
+         "    action: |-\n      " + NASTY.replace("\n", "\n      "))
+    edit(f, "    description: The approval ID is unknown, or the approval has been purged.",
+         "    description: \"" + NASTY.replace("\n", "\\n").replace('"', '\\"') + "\"")
+    out = tmp_path / "site"
+    result = mkdocs_build(project, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for page in ("troubleshooting", "error-codes"):
+        body = article(out / page / "index.html")
+        assert not body.find("script"), page
+        text = body.get_text(" ", strip=True)
+        assert "<script>alert(1)</script>" in text, page
+        assert "Pipe | here" in text
+        assert body.find("em", string="emph") is not None
+        assert body.find("a", href="https://example.invalid/x") is not None
+    row = article(out / "troubleshooting/index.html").select_one('tr[id="approval_not_found"]')
+    assert len(row.find_all("td")) == 3  # the pipe and line break did not break the table
+    srow = [r for r in article(out / "error-codes/index.html").select("table.xem-codes tr")
+            if r.find("td") and r.find("td").get_text(strip=True) == "approval_not_found"][0]
+    assert len(srow.find_all("td")) == 5
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_two_builds_are_byte_identical(project, tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert mkdocs_build(project, a).returncode == 0
+    assert mkdocs_build(project, b).returncode == 0
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b
+    different = [str(p) for p in files_a if _digest(a / p) != _digest(b / p)]
+    assert different == []
+    assert (a / "troubleshooting/index.html").read_bytes() == (b / "troubleshooting/index.html").read_bytes()
+
+
+@pytest.mark.parametrize("breakage", [
+    ("sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n"),
+    ("sections/02-agents.yaml", "    http: unknown\n", "    http: [unknown\n"),
+    ("sections/05-approvals.yaml", "    retryable: unknown\n", "    retryable: unknown\n    retryable: unknown\n"),
+    ("sections/01-scope-auth.yaml", "value: authentication_error", "value: authn_error"),
+    ("sections/06-lifecycle.yaml", "- code: invocation_terminal", "- code: approval_not_found"),
+    ("sections/02-agents.yaml", "`exec_tool_not_found` or", "`exec_tool_not_fund` or"),
+], ids=["unknown-command", "yaml-syntax", "duplicate-key", "unknown-type", "duplicate-code", "dangling-ref"])
+def test_bad_catalog_stops_build_and_keeps_previous_site(project, tmp_path, breakage):
+    out = tmp_path / "site"
+    assert mkdocs_build(project, out).returncode == 0
+    before = {p: _digest(p) for p in out.rglob("*") if p.is_file()}
+    file, old, new = breakage
+    edit(project / "catalog" / file, old, new)
+    result = mkdocs_build(project, out)
+    assert result.returncode == 1
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    problem_lines = [l for l in output.splitlines() if PROBLEM_LINE.match(l)]
+    assert problem_lines and all(file.split("/")[-1] in l for l in problem_lines)
+    after = {p: _digest(p) for p in out.rglob("*") if p.is_file()}
+    assert after == before  # nothing half-written, nothing removed

@@ -1,0 +1,218 @@
+"""One test per validation rule: break a copy of the catalog, run `xemcat check` as a process,
+and assert the report names the file, the line and the field, with exit status 1."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import edit, xemcat
+
+LINE = re.compile(r"^(?P<file>[^:\n]+):(?P<line>\d+):(?P<col>\d+): (?P<field>[^:]+): (?P<msg>.+)$")
+
+
+def line_of(path: Path, needle: str, nth: int = 1) -> int:
+    hits = [i + 1 for i, line in enumerate(path.read_text().splitlines()) if needle in line]
+    return hits[nth - 1]
+
+
+def check(project: Path, *args: str):
+    result = xemcat("--catalog", "catalog", "check", *args, cwd=project)
+    assert "Traceback" not in result.stderr + result.stdout
+    problems = [LINE.match(l) for l in result.stdout.splitlines() if l.strip()]
+    assert all(problems), f"malformed problem line in:\n{result.stdout}"
+    return result, problems
+
+
+def only(problems, file_suffix: str, field: str):
+    hits = [p for p in problems if p["file"].endswith(file_suffix) and p["field"] == field]
+    assert hits, f"no problem for {field} in {file_suffix}: {[p.group(0) for p in problems]}"
+    return hits[0]
+
+
+def test_shipped_catalog_is_clean(project):
+    result, problems = check(project)
+    assert result.returncode == 0 and problems == []
+
+
+def test_yaml_syntax_error(project):
+    f = project / "catalog/sections/02-agents.yaml"
+    edit(f, "    http: unknown\n", "    http: [unknown\n")
+    result, problems = check(project)
+    assert result.returncode == 1
+    p = only(problems, "02-agents.yaml", "(yaml)")
+    assert "YAML syntax error" in p["msg"]
+    assert abs(int(p["line"]) - line_of(f, "http: [unknown")) <= 2
+
+
+def test_duplicate_key(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "    retryable: unknown\n", "    retryable: unknown\n    retryable: unknown\n")
+    result, problems = check(project)
+    assert result.returncode == 1
+    p = only(problems, "05-approvals.yaml", "codes.approval_not_found.retryable")
+    assert int(p["line"]) == line_of(f, "retryable: unknown", 2)
+    assert "duplicate key `retryable`" in p["msg"] and f"line {line_of(f, 'retryable: unknown')}" in p["msg"]
+
+
+def test_missing_field_names_fields_present(project):
+    f = project / "catalog/sections/06-lifecycle.yaml"
+    text = f.read_text()
+    f.write_text(text.replace("      Check the invocation ID and whether it is older than the retention window.\n", "")
+                 .replace("    action: >-\n    diagnostic:\n      command: xeroctl exec list", "    diagnostic:\n      command: xeroctl exec list", 1))
+    result, problems = check(project)
+    assert result.returncode == 1
+    p = only(problems, "06-lifecycle.yaml", "codes.invocation_not_found.action")
+    assert "missing required field `action`" in p["msg"] and "description" in p["msg"]
+    assert int(p["line"]) == line_of(f, "- code: invocation_not_found")
+
+
+def test_missing_diagnostic_is_an_error(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "    diagnostic:\n      command: xeroctl approvals list\n", "")
+    result, problems = check(project)
+    assert result.returncode == 1
+    p = only(problems, "05-approvals.yaml", "codes.approval_not_found.diagnostic")
+    assert "missing required field `diagnostic`" in p["msg"]
+
+
+def test_unknown_field_suggests_the_right_one(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "    action: >-\n      List the current", "    acton: >-\n      List the current")
+    result, problems = check(project)
+    p = only(problems, "05-approvals.yaml", "codes.approval_not_found.acton")
+    assert "unknown field `acton`" in p["msg"] and "did you mean `action`" in p["msg"]
+    assert int(p["line"]) == line_of(f, "acton:")
+
+
+def test_wrong_type(project):
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "      - status: 503\n", "      - status: \"503\"\n")
+    result, problems = check(project)
+    p = only(problems, "04-execution.yaml", "codes.tool_executor_unavailable.http[0].status")
+    assert "must be of type integer" in p["msg"]
+    assert int(p["line"]) == line_of(f, 'status: "503"')
+
+
+def test_http_status_out_of_range(project):
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "      - status: 503\n", "      - status: 700\n")
+    result, problems = check(project)
+    p = only(problems, "04-execution.yaml", "codes.tool_executor_unavailable.http[0].status")
+    assert "100-599" in p["msg"]
+
+
+def test_unknown_envelope_type_suggests_nearest(project):
+    f = project / "catalog/sections/01-scope-auth.yaml"
+    edit(f, "value: authentication_error", "value: authentcation_error")
+    result, problems = check(project)
+    p = only(problems, "01-scope-auth.yaml", "codes.scope_insufficient.type.value")
+    assert "did you mean `authentication_error`" in p["msg"]
+    assert int(p["line"]) == line_of(f, "authentcation_error")
+
+
+def test_bad_code_pattern(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "- code: approval_not_found", "- code: Approval-Not-Found")
+    result, problems = check(project)
+    p = only(problems, "05-approvals.yaml", "codes.Approval-Not-Found.code")
+    assert "pattern" in p["msg"]
+
+
+def test_duplicate_code_names_both_places(project):
+    f = project / "catalog/sections/06-lifecycle.yaml"
+    edit(f, "- code: invocation_terminal", "- code: approval_not_found")
+    result, problems = check(project)
+    assert result.returncode == 1
+    here = only(problems, "06-lifecycle.yaml", "codes.approval_not_found.code")
+    assert "05-approvals.yaml:" in here["msg"] and int(here["line"]) == line_of(f, "- code: approval_not_found")
+    there = only(problems, "05-approvals.yaml", "codes.approval_not_found.code")
+    assert "06-lifecycle.yaml:" in there["msg"]
+
+
+def test_duplicate_section_id(project):
+    f = project / "catalog/sections/06-lifecycle.yaml"
+    edit(f, "  id: lifecycle", "  id: approvals")
+    result, problems = check(project)
+    p = only(problems, "06-lifecycle.yaml", "section.id")
+    assert "already used" in p["msg"] and "05-approvals.yaml" in p["msg"]
+
+
+def test_invented_xeroctl_command(project):
+    f = project / "catalog/sections/02-agents.yaml"
+    edit(f, "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    result, problems = check(project)
+    p = only(problems, "02-agents.yaml", "codes.agent_not_found.diagnostic.command")
+    assert "matches no command form" in p["msg"] and "did you mean" in p["msg"]
+    assert int(p["line"]) == line_of(f, "xeroctl agents doctor")
+
+
+def test_dangling_code_reference(project):
+    f = project / "catalog/sections/02-agents.yaml"
+    edit(f, "`exec_tool_not_found` or", "`exec_tool_not_fund` or")
+    result, problems = check(project)
+    p = only(problems, "02-agents.yaml", "section.note")
+    assert "`exec_tool_not_fund` is not a code" in p["msg"] and "did you mean `exec_tool_not_found`" in p["msg"]
+    line = line_of(f, "exec_tool_not_fund")
+    assert int(p["line"]) == line
+    assert int(p["col"]) == f.read_text().splitlines()[line - 1].index("`exec_tool_not_fund`") + 1
+
+
+def test_unknown_source(project):
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "      - status: 503\n        source: error-codes", "      - status: 503\n        source: error-code")
+    result, problems = check(project)
+    p = only(problems, "04-execution.yaml", "codes.tool_executor_unavailable.http[0].source")
+    assert "unknown source `error-code`" in p["msg"]
+
+
+def test_several_statuses_need_when(project):
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "        when: The tool is read through the tools-catalog route.\n", "")
+    result, problems = check(project)
+    p = only(problems, "04-execution.yaml", "codes.exec_tool_not_found.http[1]")
+    assert "needs `when`" in p["msg"]
+
+
+def test_diagnostic_must_be_command_or_marker(project):
+    f = project / "catalog/sections/06-lifecycle.yaml"
+    edit(f, "      none: true\n", "      none: false\n")
+    result, problems = check(project)
+    p = only(problems, "06-lifecycle.yaml", "codes.internal_error.diagnostic.none")
+    assert "must be true" in p["msg"]
+
+
+def test_all_problems_reported_at_once(project):
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    edit(project / "catalog/sections/05-approvals.yaml", "    action: >-\n      List", "    acton: >-\n      List")
+    edit(project / "catalog/sections/01-scope-auth.yaml", "value: authentication_error", "value: authn")
+    result, problems = check(project)
+    files = {Path(p["file"]).name for p in problems}
+    assert files == {"02-agents.yaml", "05-approvals.yaml", "01-scope-auth.yaml"}
+
+
+def test_github_and_json_formats(project):
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    gh = xemcat("--catalog", "catalog", "check", "--format", "github", cwd=project)
+    assert gh.returncode == 1
+    assert re.match(r"^::error file=catalog/sections/02-agents\.yaml,line=\d+,col=\d+::codes\.agent_not_found", gh.stdout)
+    js = xemcat("--catalog", "catalog", "check", "--format", "json", cwd=project)
+    data = json.loads(js.stdout)
+    assert js.returncode == 1 and data[0]["file"].endswith("02-agents.yaml") and data[0]["line"] > 1
+
+
+def test_github_format_is_automatic_under_actions(project):
+    import os
+    from conftest import ENV
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    result = xemcat("--catalog", "catalog", "check", cwd=project, env={**ENV, "GITHUB_ACTIONS": "true"})
+    assert result.stdout.startswith("::error file=")
+
+
+def test_usage_errors_exit_2(project):
+    assert xemcat("check", "--format", "xml", cwd=project).returncode == 2
+    assert xemcat("--catalog", "nowhere", "check", cwd=project).returncode == 2
+    assert xemcat("frobnicate", cwd=project).returncode == 2

@@ -1,0 +1,147 @@
+"""`xemcat`: the catalog's command-line tool.
+
+  check [PATHS]          validate the catalog; exit 0 clean, 1 invalid, 2 usage error
+  explain CODE | --list  print a code's entry for a terminal
+  new CODE --section ID  append an unfinished entry skeleton to a section file
+  fmt [--check]          rewrite catalog files in canonical layout
+  diff BASE              codes added / removed / changed since git revision BASE
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .catalog import check_catalog, load_catalog
+from .problems import CatalogError, format_problems
+
+DEFAULT_CATALOG = Path("catalog")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, without a traceback
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _catalog_dir(args: argparse.Namespace) -> Path:
+    d = Path(args.catalog)
+    if not d.is_dir():
+        print(f"xemcat: error: catalog directory not found: {d}", file=sys.stderr)
+        raise SystemExit(2)
+    return d
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    catalog_dir = _catalog_dir(args)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    paths = [Path(p) for p in args.paths] if args.paths else None
+    if paths:
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
+            return 2
+    _, problems = check_catalog(catalog_dir, paths)
+    if args.against:
+        from .breaking import breaking_problems
+        problems = sorted(set(problems) | set(breaking_problems(catalog_dir, args.against)))
+    if fmt == "json":
+        print(format_problems(problems, "json"))
+    elif problems:
+        print(format_problems(problems, fmt))
+    if problems:
+        if fmt == "text":
+            print(f"{len(problems)} problem(s) in the catalog", file=sys.stderr)
+        return 1
+    if fmt == "text" and not args.quiet:
+        print("catalog OK", file=sys.stderr)
+    return 0
+
+
+def _load_or_report(args: argparse.Namespace):
+    try:
+        return load_catalog(_catalog_dir(args))
+    except CatalogError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        print("xemcat: the catalog is invalid; run `xemcat check`", file=sys.stderr)
+        raise SystemExit(1)
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain_code, list_codes
+    catalog = _load_or_report(args)
+    if args.list:
+        print(list_codes(catalog))
+        return 0
+    if not args.code:
+        print("xemcat explain: error: give a CODE or --list", file=sys.stderr)
+        return 2
+    text, ok = explain_code(catalog, args.code.strip().strip("`\"'"), args.site_url)
+    print(text, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import add_code
+    return add_code(_catalog_dir(args), args.code, args.section)
+
+
+def cmd_fmt(args: argparse.Namespace) -> int:
+    from .fmt import format_catalog
+    return format_catalog(_catalog_dir(args), check=args.check,
+                          paths=[Path(p) for p in args.paths] if args.paths else None)
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .breaking import print_diff
+    return print_diff(_catalog_dir(args), args.base)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
+    parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
+                        help="catalog directory (default: ./catalog)")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("check", help="validate the catalog and print every problem as FILE:LINE:COL")
+    p.add_argument("paths", nargs="*", help="only report problems in these files (the whole catalog is still checked)")
+    p.add_argument("--format", choices=["text", "github", "json"],
+                   help="output format (default: text; github when GITHUB_ACTIONS=true)")
+    p.add_argument("--against", metavar="BASE", help="also fail on unmarked breaking changes since git revision BASE")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when the catalog is clean")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("explain", help="print one code's entry, like `rustc --explain`")
+    p.add_argument("code", nargs="?", help="the error.code value")
+    p.add_argument("--list", action="store_true", help="list every code")
+    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
+                   help="base URL for the documentation link")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("new", help="append an unfinished entry for a new code to its section file")
+    p.add_argument("code")
+    p.add_argument("--section", required=True, help="section id, e.g. scope-auth")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("fmt", help="rewrite catalog files in canonical layout (comments kept)")
+    p.add_argument("paths", nargs="*")
+    p.add_argument("--check", action="store_true", help="exit 1 if a file is not canonical; change nothing")
+    p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("diff", help="list codes added, removed and changed since git revision BASE")
+    p.add_argument("base")
+    p.set_defaults(func=cmd_diff)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `xemcat explain --list | head`
+        return 0

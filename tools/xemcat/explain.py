@@ -1,0 +1,56 @@
+"""Terminal rendering of one code, in the spirit of `rustc --explain`."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .model import Catalog
+from .render import NOT_DOCUMENTED, http_short, retryable_text, type_text
+
+
+def _plain(text: str) -> str:
+    """Inline Markdown to terminal text: keep backticks, drop link targets and emphasis marks."""
+    text = " ".join(text.split())
+    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
+    return re.sub(r"(?<![\w`])[*_]{1,2}([^*_`]+)[*_]{1,2}(?![\w`])", r"\1", text)
+
+
+def explain_code(catalog: Catalog, code: str, site_url: str) -> tuple[str, bool]:
+    entry = catalog.by_code.get(code) or catalog.by_code.get(code.lower())
+    if entry is None:
+        near = difflib.get_close_matches(code.lower(), list(catalog.by_code), n=3, cutoff=0.5)
+        near += [c for c in catalog.by_code if code.lower() in c and c not in near][:3]
+        msg = f"xemcat: unknown error code `{code}`"
+        if near:
+            msg += "\nclosest codes: " + ", ".join(near[:5])
+        return msg + "\n(run `xemcat explain --list` for all codes)", False
+    section = next(s for s in catalog.sections if s.id == entry.section_id)
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    lines = [
+        f"{entry.code}  ({section.title})",
+        "",
+        _plain(entry.description),
+        "",
+        f"  HTTP        {http_short(entry.http)}",
+    ]
+    for h in entry.http:
+        if h.when:
+            lines.append(f"                {h.status}: {_plain(h.when)}")
+    lines += [
+        f"  Type        {type_text(entry.type)}",
+        f"  Retryable   {retryable_text(entry.retryable)}",
+        f"  Action      {_plain(entry.action)}",
+        f"  Diagnostic  {entry.diagnostic.text}",
+        f"  Docs        {base}error-codes/#{entry.code}",
+    ]
+    if entry.deprecated:
+        rep = f"; use {entry.deprecated.replacement}" if entry.deprecated.replacement else ""
+        lines.insert(2, f"DEPRECATED since {entry.deprecated.since}{rep}. {_plain(entry.deprecated.reason)}\n")
+    return "\n".join(lines), True
+
+
+def list_codes(catalog: Catalog) -> str:
+    width = max(len(c.code) for c in catalog.codes)
+    return "\n".join(f"{c.code:<{width}}  {http_short(c.http) if c.http else '-':<9}  {_plain(c.description)}"
+                     for c in catalog.codes)
