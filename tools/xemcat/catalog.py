@@ -48,12 +48,8 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
             continue
         problems.extend(schema_problems(src, validator))
         files.append(src)
-    # The rules look at every parsed file; but when a file could not be parsed at all, a block it
-    # holds would wrongly look missing, so "`X` is not defined" is only said of a complete catalog.
-    rules = rule_problems(files, _display(catalog_dir), envelope_types)
-    if len(files) < len(all_paths):
-        rules = [p for p in rules if not p.message.startswith("no catalog file defines")]
-    problems.extend(rules)
+    problems.extend(rule_problems(files, _display(catalog_dir), envelope_types,
+                                  complete=len(files) == len(all_paths)))
     if paths is not None:
         wanted = {_display(p) for p in paths}
         problems = [p for p in problems if p.file in wanted]

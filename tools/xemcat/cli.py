@@ -46,8 +46,12 @@ def cmd_check(args: argparse.Namespace) -> int:
             return 2
     _, problems = check_catalog(catalog_dir, paths)
     if args.against:
-        from .breaking import breaking_problems
-        problems = sorted(set(problems) | set(breaking_problems(catalog_dir, args.against)))
+        from .breaking import GitError, breaking_problems
+        try:
+            problems = sorted(set(problems) | set(breaking_problems(catalog_dir, args.against)))
+        except GitError as exc:
+            print(f"xemcat check: error: cannot read revision {args.against}: {exc}", file=sys.stderr)
+            return 2
     if fmt == "json":
         print(format_problems(problems, "json"))
     elif problems:

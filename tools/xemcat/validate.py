@@ -252,6 +252,17 @@ def _walk_text(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _walk_text(v, path + (i,))
 
 
+def _walk_strings(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        for k, v in data.items():
+            yield from _walk_strings(v, path + (k,))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from _walk_strings(v, path + (i,))
+    elif isinstance(data, str):
+        yield path, data
+
+
 def _walk_sources(data: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
     if isinstance(data, dict):
         for k, v in data.items():
@@ -277,9 +288,13 @@ def _str(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_types: set[str]) -> list[Problem]:
+def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_types: set[str],
+                  complete: bool = True) -> list[Problem]:
     """Catalog-wide rules. Files may have schema problems: every rule looks only at the parts
-    that are well-shaped, so one broken entry does not hide the problems of the others."""
+    that are well-shaped, so one broken entry does not hide the problems of the others.
+
+    ``complete`` is False when some file could not be parsed at all: then the codes and blocks it
+    holds are unknown, and "not defined" / "not a code" would be false alarms, so those are skipped."""
     problems: list[Problem] = []
     files = [f for f in files if isinstance(f.data, dict)]
 
@@ -297,7 +312,7 @@ def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_ty
                     where[key] = src
     anchor = where.get("sources") or (files[0] if files else None)
     for key in SINGLETONS:
-        if key not in where:
+        if key not in where and complete:
             problems.append(Problem(anchor.display if anchor else catalog_dir_display, 1, 1, key,
                                     f"no catalog file defines `{key}`; add it (usually to site.yaml or commands.yaml)"))
 
@@ -348,14 +363,14 @@ def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_ty
                 problems.append(other.problem(opath, f"duplicate code `{code}`: also defined at {src.display}:{ml}:{mc}"))
             else:
                 code_at[code] = (src, ("codes", i, "code"))
-    codes = set(code_at)
+    codes = set(code_at) if complete else None
 
     for src in files:
         # Diagnostics match the registry; statuses say when; deprecations point at real codes.
         for i, entry in _entries(src.data, "codes"):
             diag = entry.get("diagnostic")
             cmd = _str(diag.get("command")) if isinstance(diag, dict) else None
-            if cmd and forms:
+            if cmd and forms and cmd.startswith("xeroctl"):  # other text already fails the schema
                 if not any(rx.fullmatch(cmd) for _, rx in forms):
                     problems.append(src.problem(
                         ("codes", i, "diagnostic", "command"),
@@ -376,7 +391,7 @@ def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_ty
                         problems.append(src.problem(("codes", i, "http", j, "status"),
                                                     f"status {h['status']} is listed twice"))
             dep = entry.get("deprecated")
-            if isinstance(dep, dict) and isinstance(dep.get("replacement"), str) and code_at:
+            if isinstance(dep, dict) and isinstance(dep.get("replacement"), str) and codes is not None:
                 if dep["replacement"] == entry["code"]:
                     problems.append(src.problem(("codes", i, "deprecated", "replacement"),
                                                 "a code cannot be its own replacement"))
@@ -388,7 +403,7 @@ def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_ty
         env = src.data.get("envelope")
         example_code = env.get("example", {}).get("code") if isinstance(env, dict) and \
             isinstance(env.get("example"), dict) else None
-        if isinstance(example_code, str) and codes and example_code not in codes:
+        if isinstance(example_code, str) and codes is not None and example_code not in codes:
             problems.append(src.problem(("envelope", "example", "code"),
                                         f"`{env['example']['code']}` is not a code in the catalog"
                                         f"{_did_you_mean(env['example']['code'], codes)}"))
@@ -398,8 +413,12 @@ def rule_problems(files: list[SourceFile], catalog_dir_display: str, envelope_ty
                 if sid not in sources:
                     problems.append(src.problem(path, f"unknown source `{sid}`{_did_you_mean(sid, sources)} "
                                                       f"(known: {', '.join(sorted(sources))})"))
+        # Placeholders left by `xemcat new`.
+        for path, value in _walk_strings(src.data):
+            if value.startswith("TODO"):
+                problems.append(src.problem(path, "unfinished: replace the TODO placeholder"))
         # Backticked code references exist.
-        if identifiers is not None:
+        if identifiers is not None and codes is not None:
             for path, text in _walk_text(src.data):
                 for m in CODE_REF.finditer(text):
                     word = m.group(1)

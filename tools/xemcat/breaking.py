@@ -1,0 +1,166 @@
+"""Compare the catalog with its state at a git revision: `xemcat diff BASE` and the
+breaking-change gate of `xemcat check --against BASE`.
+
+API clients switch on `error.code`, so these break them and fail the gate unless marked:
+  * a removed code, unless it was already `deprecated` at BASE (deprecate first, remove later);
+  * a changed HTTP status set, a changed envelope type or a flipped retryable flag, unless the
+    entry carries `breaking_change: {date, reason}` for this revision.
+Learning a fact that was `unknown` is not breaking: clients could not rely on it before.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import check_catalog, load_catalog
+from .loader import SourceFile
+from .model import Catalog, ErrorCode
+from .problems import CatalogError, Problem
+
+
+class GitError(Exception):
+    pass
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise GitError(f"cannot run git: {exc}") from exc
+    if out.returncode != 0:
+        raise GitError(out.stderr.strip() or f"git {' '.join(args)} failed")
+    return out.stdout
+
+
+def catalog_at(catalog_dir: Path, base: str, dest: Path) -> Path:
+    """Write the catalog as it was at git revision `base` into `dest`; return the copy's dir."""
+    catalog_dir = catalog_dir.resolve()
+    top = Path(_git(["rev-parse", "--show-toplevel"], catalog_dir).strip())
+    rel = catalog_dir.relative_to(top).as_posix()
+    _git(["rev-parse", "--verify", "--quiet", f"{base}^{{commit}}"], top)
+    names = _git(["ls-tree", "-r", "--name-only", base, "--", rel], top).splitlines()
+    if not names:
+        raise GitError(f"revision {base} has no {rel}/ directory")
+    out = dest / "catalog"
+    for name in names:
+        target = out / Path(name).relative_to(rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        blob = subprocess.run(["git", "show", f"{base}:{name}"], cwd=top, capture_output=True, timeout=60)
+        target.write_bytes(blob.stdout)
+    return out
+
+
+def load_base(catalog_dir: Path, base: str) -> Catalog:
+    with tempfile.TemporaryDirectory() as tmp:
+        return load_catalog(catalog_at(catalog_dir, base, Path(tmp)))
+
+
+@dataclass
+class Change:
+    code: str
+    kind: str  # added | removed | changed
+    details: list[str]
+    breaking: bool
+
+
+def _statuses(e: ErrorCode) -> tuple[int, ...]:
+    return tuple(sorted(h.status for h in e.http))
+
+
+def compare(old: Catalog, new: Catalog) -> list[Change]:
+    changes: list[Change] = []
+    for code in old.by_code:
+        if code not in new.by_code:
+            changes.append(Change(code, "removed", [], breaking=old.by_code[code].deprecated is None))
+    for code, e in new.by_code.items():
+        if code not in old.by_code:
+            changes.append(Change(code, "added", [f"section {e.section_id}"], breaking=False))
+            continue
+        o = old.by_code[code]
+        details, breaking = [], False
+        if _statuses(o) != _statuses(e):
+            details.append(f"HTTP {'/'.join(map(str, _statuses(o))) or 'unknown'} -> "
+                           f"{'/'.join(map(str, _statuses(e))) or 'unknown'}")
+            breaking |= bool(o.http)
+        if o.type.value != e.type.value:
+            details.append(f"type {o.type.value or 'unknown'} -> {e.type.value or 'unknown'}")
+            breaking |= o.type.known
+        if o.retryable.value != e.retryable.value:
+            details.append(f"retryable {o.retryable.value if o.retryable.known else 'unknown'} -> "
+                           f"{e.retryable.value if e.retryable.known else 'unknown'}")
+            breaking |= o.retryable.known
+        for name in ("action", "description", "section_id"):
+            if getattr(o, name) != getattr(e, name):
+                details.append(f"{name.replace('_id', '')} changed")
+        if o.diagnostic != e.diagnostic:
+            details.append(f"diagnostic {o.diagnostic.text} -> {e.diagnostic.text}")
+        if (o.deprecated is None) != (e.deprecated is None):
+            details.append("deprecated" if e.deprecated else "no longer deprecated")
+        if details:
+            changes.append(Change(code, "changed", details, breaking))
+    order = {"removed": 0, "changed": 1, "added": 2}
+    return sorted(changes, key=lambda c: (order[c.kind], c.code))
+
+
+def print_diff(catalog_dir: Path, base: str) -> int:
+    try:
+        old = load_base(catalog_dir, base)
+        new = load_catalog(catalog_dir)
+    except GitError as exc:
+        print(f"xemcat diff: error: {exc}", file=sys.stderr)
+        return 2
+    except CatalogError as exc:
+        print(str(exc), file=sys.stderr)
+        print("xemcat diff: a catalog is invalid; fix it first", file=sys.stderr)
+        return 1
+    changes = compare(old, new)
+    for c in changes:
+        mark = "  BREAKING" if c.breaking else ""
+        print(f"{c.kind:<8} {c.code}" + (f": {'; '.join(c.details)}" if c.details else "") + mark)
+    if not changes:
+        print(f"no code changes since {base}")
+    return 0
+
+
+def breaking_problems(catalog_dir: Path, base: str) -> list[Problem]:
+    """Problems for unmarked breaking changes since `base` (empty when the catalog is invalid:
+    `check` reports that already). Raises GitError when `base` cannot be read."""
+    try:
+        old = load_base(catalog_dir, base)
+    except CatalogError as exc:
+        return [Problem(str(catalog_dir), 1, 1, "(against)",
+                        f"the catalog at {base} is invalid ({len(exc.problems)} problem(s)); cannot compare")]
+    files, problems = check_catalog(catalog_dir)
+    if problems:
+        return []
+    new = load_catalog(catalog_dir)
+    where: dict[str, tuple[SourceFile, int]] = {}
+    section_file: dict[str, SourceFile] = {}
+    for src in files:
+        if "section" in src.data:
+            section_file[src.data["section"]["id"]] = src
+        for i, entry in enumerate(src.data.get("codes", [])):
+            where[entry["code"]] = (src, i)
+    out: list[Problem] = []
+    for c in compare(old, new):
+        if not c.breaking:
+            continue
+        if c.kind == "removed":
+            src = section_file.get(old.by_code[c.code].section_id) or files[0]
+            out.append(Problem(src.display, 1, 1, f"codes.{c.code}",
+                               f"breaking: `{c.code}` was removed without being deprecated first; restore it "
+                               f"with `deprecated: {{since, replacement, reason}}` and remove it in a later revision"))
+            continue
+        src, i = where[c.code]
+        entry = src.data["codes"][i]
+        if "breaking_change" in entry:
+            continue
+        out.append(src.problem(("codes", i, "code"),
+                               f"breaking: {'; '.join(d for d in c.details if d.split()[0] in ('HTTP', 'type', 'retryable'))} since {base}; "
+                               "clients switch on this code. Mark it with `breaking_change: {date, reason}` "
+                               "or add a new code and deprecate this one"))
+    return out
