@@ -12,6 +12,7 @@ Moving to another generator (e.g. Zensical) means rewriting this file, nothing e
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -73,8 +74,8 @@ def on_files(files: Files, config) -> Files:
     if _state["catalog"] is not None:
         links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()})
                  for page in urls}
-        pages = render_all(_state["catalog"], links, _root(config) / "templates")
         schema = (_root(config) / "catalog" / "schema.json").read_text(encoding="utf-8")
+        pages = render_all(_state["catalog"], links, _root(config) / "templates", json.loads(schema))
         pages["catalog.json"] = catalog_json(_state["catalog"], config.site_url or "", urls)
         pages["schema.json"] = schema
     else:

@@ -135,6 +135,8 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
                 return build_collection(node, here)
             finally:
                 active.discard(id(node))
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates in the catalog are plain YYYY-MM-DD text, not datetime objects
         try:
             return constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:

@@ -32,6 +32,7 @@ PAGES = (
     ("troubleshooting", "troubleshooting.md", "troubleshooting.md.j2"),
     ("error_codes", "error-codes.md", "error-codes.md.j2"),
     ("diagnostics", "diagnostics.md", "diagnostics.md.j2"),
+    ("contributing", "contributing.md", "contributing.md.j2"),
 )
 
 
@@ -48,6 +49,7 @@ class PageLinks:
     troubleshooting: str = "../troubleshooting/"
     error_codes: str = "../error-codes/"
     diagnostics: str = "../diagnostics/"
+    contributing: str = "../contributing/"
 
     @property
     def doc(self) -> dict[str, str]:
@@ -133,7 +135,23 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _context(catalog: Catalog) -> dict[str, Any]:
+def _commands_reference() -> list[tuple[str, str, str]]:
+    """(name, --help text, one-line summary) of each subcommand, straight from the CLI parser."""
+    import argparse
+
+    from .cli import build_parser  # the parser is the one source of the command reference
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
+    out = []
+    for name, p in sub.choices.items():
+        p.prog = f"xemcat {name}"  # stable text whatever the running program is called
+        p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=88)
+        out.append((name, p.format_help().strip(), summaries.get(name, "")))
+    return out
+
+
+def _context(catalog: Catalog, schema: dict | None = None) -> dict[str, Any]:
     md = InlineMarkdown(set(catalog.by_code))
     diagnosed_by: dict[str, list[ErrorCode]] = {c.form: [] for c in catalog.commands}
     from .validate import command_pattern  # the one definition of "matches a form"
@@ -148,7 +166,11 @@ def _context(catalog: Catalog) -> dict[str, Any]:
     for code in catalog.codes:
         if code.type.known:
             codes_by_type.setdefault(code.type.value, []).append(code)
+    from .schema_doc import field_docs
     return {
+        "code_fields": field_docs(schema, "errorCode") if schema else [],
+        "file_fields": field_docs(schema) if schema else [],
+        "commands": _commands_reference(),
         "catalog": catalog,
         "md": md,
         "sources": catalog.sources,
@@ -177,9 +199,12 @@ def render_diagnostics(catalog: Catalog, links: PageLinks = PageLinks(), templat
 
 
 def render_all(catalog: Catalog, links: dict[str, PageLinks] | None = None,
-               templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:
-    """Every generated page: file name -> Markdown. ``links`` maps page id -> links seen from it."""
-    context = _context(catalog)
+               templates_dir: Path = TEMPLATES_DIR, schema: dict | None = None) -> dict[str, str]:
+    """Every generated page: file name -> Markdown. ``links`` maps page id -> links seen from it;
+    ``schema`` (catalog/schema.json) feeds the Contributing page's field reference."""
+    if schema is None:
+        schema = json.loads((templates_dir.parent / "catalog" / "schema.json").read_text(encoding="utf-8"))
+    context = _context(catalog, schema)
     links = links or {}
     return {file: render_page(tpl, catalog, links.get(page_id, PageLinks()), templates_dir, context)
             for page_id, file, tpl in PAGES}

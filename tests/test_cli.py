@@ -1,0 +1,184 @@
+"""The `xemcat` subcommands, each run as a process."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from conftest import edit, xemcat
+
+
+def test_check_paths_limits_report_to_those_files(project):
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    edit(project / "catalog/sections/05-approvals.yaml", "    action: >-\n      List", "    acton: >-\n      List")
+    result = xemcat("--catalog", "catalog", "check", "catalog/sections/05-approvals.yaml", cwd=project)
+    assert result.returncode == 1
+    assert "05-approvals.yaml" in result.stdout and "02-agents.yaml" not in result.stdout
+
+
+def test_explain_prints_the_entry(catalog):
+    result = xemcat("explain", "exec_tool_not_found")
+    assert result.returncode == 0
+    out = result.stdout
+    assert "400 / 404" in out and "invalid_request_error" in out and "Retryable   No" in out
+    assert "xeroctl exec tools" in out and "/error-codes/#exec_tool_not_found" in out
+
+
+def test_explain_unknown_code_lists_closest(catalog):
+    result = xemcat("explain", "scope_insuficient")
+    assert result.returncode == 1
+    assert "unknown error code" in result.stderr and "scope_insufficient" in result.stderr
+
+
+def test_explain_marks_missing_facts_and_marker(catalog):
+    out = xemcat("explain", "internal_error").stdout
+    assert "HTTP        not documented" in out
+    assert "(no dedicated diagnostic; provide the x-request-id header value)" in out
+
+
+def test_explain_list_has_every_code(catalog):
+    result = xemcat("explain", "--list")
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert sorted(listed) == sorted(c.code for c in catalog.codes)
+
+
+def test_new_appends_unfinished_entry_that_fails_check(project):
+    target = project / "catalog/sections/04-execution.yaml"
+    before = target.read_text()
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    result = xemcat("--catalog", "catalog", "new", "tool_timeout", "--section", "execution", cwd=project)
+    assert result.returncode == 0, result.stderr
+    after = target.read_text()
+    assert after.startswith(before)
+    entry = yaml.safe_load(after)["codes"][-1]
+    assert entry["code"] == "tool_timeout"
+    assert set(entry) >= {"code", "description", "http", "retryable", "type", "action", "diagnostic", "example"}
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1
+    assert "codes.tool_timeout.action: unfinished" in check.stdout
+    assert "codes.tool_timeout.description: unfinished" in check.stdout
+
+
+def test_new_refuses_existing_code_and_unknown_section(project):
+    target = project / "catalog/sections/04-execution.yaml"
+    before = target.read_text()
+    dup = xemcat("--catalog", "catalog", "new", "invalid_body", "--section", "execution", cwd=project)
+    assert dup.returncode == 1 and "already exists at" in dup.stderr
+    bad = xemcat("--catalog", "catalog", "new", "x_y", "--section", "executon", cwd=project)
+    assert bad.returncode == 2 and "did you mean `execution`" in bad.stderr
+    badcode = xemcat("--catalog", "catalog", "new", "Bad-Code", "--section", "execution", cwd=project)
+    assert badcode.returncode == 2
+    assert target.read_text() == before
+
+
+def test_shipped_catalog_is_canonical():
+    result = xemcat("fmt", "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_fmt_reorders_rewraps_and_keeps_comments(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "  - code: approval_not_found\n    description: The approval ID is unknown, or the approval has been purged.\n",
+         "  - description: The approval ID is unknown, or the approval has been purged.   # why it fails\n    code: approval_not_found\n")
+    edit(f, "    action: >-\n      List the current approvals and retry with the ID of one that still exists.",
+         "    action: List the current approvals and retry with the ID of one that still exists, and this sentence is now long enough to need folding.")
+    before = yaml.safe_load(f.read_text())
+    check = xemcat("--catalog", "catalog", "fmt", "--check", cwd=project)
+    assert check.returncode == 1 and "05-approvals.yaml" in check.stdout
+    assert xemcat("--catalog", "catalog", "fmt", cwd=project).returncode == 0
+    text = f.read_text()
+    assert "# why it fails" in text
+    assert text.index("- code: approval_not_found") < text.index("description: The approval ID")
+    assert "    action: >-\n" in text and max(len(l) for l in text.splitlines()) <= 100
+    after = yaml.safe_load(text)
+    assert after["codes"][0]["code"] == before["codes"][0]["code"]
+    assert " ".join(after["codes"][0]["action"].split()) == " ".join(before["codes"][0]["action"].split())
+    assert xemcat("--catalog", "catalog", "fmt", "--check", cwd=project).returncode == 0  # idempotent
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+
+
+def test_fmt_leaves_broken_yaml_untouched(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "    http: unknown\n", "    http: [unknown\n")
+    before = f.read_bytes()
+    result = xemcat("--catalog", "catalog", "fmt", cwd=project)
+    assert result.returncode == 1 and "05-approvals.yaml:" in result.stderr
+    assert f.read_bytes() == before
+
+
+def _git(project: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.email=t@example.invalid", "-c", "user.name=t", *args], cwd=project,
+                   check=True, capture_output=True)
+
+
+def _repo(project: Path) -> None:
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "base")
+
+
+def test_diff_and_breaking_change_gate(project):
+    _repo(project)
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "      - status: 503\n", "      - status: 500\n")
+    edit(f, "    retryable:\n      value: false\n      source: error-codes\n    type: unknown\n    action: >-\n      Change",
+         "    retryable:\n      value: true\n      source: error-codes\n    type: unknown\n    action: >-\n      Change")
+    result = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
+    diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project)
+    assert diff.returncode == 1  # the new entry is unfinished: diff refuses an invalid catalog
+    p = project / "catalog/sections/05-approvals.yaml"
+    text = p.read_text()
+    p.write_text(text[: text.index("\n  - code: brand_new")] + "\n")
+    diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project)
+    assert diff.returncode == 0
+    assert "changed  tool_executor_unavailable: HTTP 503 -> 500  BREAKING" in diff.stdout
+    assert "changed  tool_not_mcp_visible: retryable False -> True  BREAKING" in diff.stdout
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 1
+    assert "codes.tool_executor_unavailable.code: breaking: HTTP 503 -> 500" in gate.stdout
+    # Marking the change acknowledges it.
+    edit(f, "  - code: tool_executor_unavailable\n",
+         "  - code: tool_executor_unavailable\n    breaking_change:\n      date: 2026-11-29\n      reason: Corrected.\n")
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert "tool_executor_unavailable" not in gate.stdout and "tool_not_mcp_visible" in gate.stdout
+
+
+def test_removing_a_code_needs_deprecation_first(project):
+    _repo(project)
+    p = project / "catalog/sections/05-approvals.yaml"
+    text = p.read_text()
+    p.write_text(text[: text.index("\n  - code: approval_not_pending")] + "\n")
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 1 and "approval_not_pending` was removed without being deprecated" in gate.stdout
+    # Deprecate in one revision, remove in the next: allowed.
+    p.write_text(text.replace("  - code: approval_not_pending\n",
+                              "  - code: approval_not_pending\n    deprecated:\n      since: '2026-11-29'\n"
+                              "      replacement: approval_not_found\n      reason: Merged.\n"))
+    assert xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project).returncode == 0
+    _git(project, "commit", "-qam", "deprecate")
+    p.write_text(text[: text.index("\n  - code: approval_not_pending")] + "\n")
+    assert xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project).returncode == 0
+
+
+def test_against_unknown_revision_is_a_usage_error(project):
+    _repo(project)
+    result = xemcat("--catalog", "catalog", "check", "--against", "no-such-rev", cwd=project)
+    assert result.returncode == 2 and "cannot read revision" in result.stderr
+
+
+def test_catalog_files_point_editors_at_the_schema():
+    from conftest import ROOT
+    for f in sorted((ROOT / "catalog").rglob("*.yaml")):
+        first = f.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), f
+        schema = (f.parent / first.split("=", 1)[1]).resolve()
+        assert schema == (ROOT / "catalog/schema.json").resolve(), f
+
+
+def test_every_schema_field_has_description_and_example():
+    import json
+    from conftest import ROOT
+    from xemcat.schema_doc import missing_docs
+    assert missing_docs(json.loads((ROOT / "catalog/schema.json").read_text())) == []

@@ -1,0 +1,95 @@
+"""The field reference of the Contributing page, read from catalog/schema.json (one source)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    path: str
+    required: bool
+    kind: str
+    description: str
+    example: str
+
+
+def _resolve(node: dict, root: dict) -> dict:
+    seen = 0
+    while "$ref" in node and seen < 20:
+        target: Any = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        seen += 1
+    return node
+
+
+def _kind(node: dict, root: dict) -> str:
+    node = _resolve(node, root)
+    if "const" in node:
+        return f"`{json.dumps(node['const'])}`"
+    if "enum" in node:
+        return "one of " + ", ".join(f"`{v}`" for v in node["enum"])
+    if "anyOf" in node:
+        return " or ".join(_kind(b, root) for b in node["anyOf"])
+    t = node.get("type")
+    if t == "integer" and "minimum" in node:
+        return f"integer {node['minimum']}–{node['maximum']}"
+    if t == "object":
+        props = list(node.get("properties", {}))
+        return "mapping" + (f" ({', '.join(props)})" if props else "")
+    if t == "array":
+        return "list"
+    if t == "string" and node.get("minLength") == 1 and node.get("pattern") == "\\S":
+        return "text (inline Markdown)"
+    if isinstance(t, list):
+        return " or ".join(t)
+    return t or "value"
+
+
+def _example(node: dict, root: dict) -> str:
+    node = _resolve(node, root)
+    examples = node.get("examples")
+    if not examples:
+        return ""
+    return json.dumps(examples[0], ensure_ascii=False)
+
+
+def field_docs(schema: dict, definition: str | None = None) -> list[FieldDoc]:
+    """One row per field (nested one level into mappings) of a $defs entry, or of the file."""
+    node = _resolve({"$ref": f"#/$defs/{definition}"}, schema) if definition else schema
+    required = set(node.get("required", []))
+    rows = []
+    for name, prop in node.get("properties", {}).items():
+        full = _resolve(prop, schema)
+        rows.append(FieldDoc(name, name in required, _kind(prop, schema), full.get("description", ""),
+                             _example(prop, schema)))
+        if full.get("type") == "object" and "properties" in full and definition:
+            sub_required = set(full.get("required", []))
+            for sub, sp in full["properties"].items():
+                sfull = _resolve(sp, schema)
+                rows.append(FieldDoc(f"{name}.{sub}", sub in sub_required, _kind(sp, schema),
+                                     sfull.get("description", ""), _example(sp, schema)))
+    return rows
+
+
+def missing_docs(schema: dict) -> list[str]:
+    """Every property in the schema lacking a description or an example (editors show both)."""
+    out: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            for name, prop in (node.get("properties") or {}).items():
+                full = _resolve(prop, schema)
+                if not full.get("description") or "examples" not in full:
+                    out.append(f"{path}.{name}".lstrip("."))
+            for key, value in node.items():
+                walk(value, f"{path}.{key}" if key not in ("properties", "$defs", "items", "anyOf") else path)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, path)
+    walk(schema, "")
+    return sorted(set(out))
