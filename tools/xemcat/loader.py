@@ -8,6 +8,8 @@ the 1-based line and column of every key and value and rejecting duplicate keys.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ except AttributeError:  # pragma: no cover - depends on the PyYAML build
     _Loader = yaml.SafeLoader
 
 Path_ = tuple[Any, ...]  # a path into the data: keys and list indices
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")  # entry names safe to show inside a field path
 
 
 @dataclass
@@ -62,7 +65,7 @@ def describe_path(data: Any, path: Path_) -> str:
             if isinstance(node, list) and 0 <= step < len(node) and isinstance(node[step], dict):
                 item = node[step]
                 for k in ("code", "form", "type", "id"):
-                    if isinstance(item.get(k), str) and item[k]:
+                    if isinstance(item.get(k), str) and _NAME.fullmatch(item[k]):
                         name = item[k]
                         break
             if name is not None:
@@ -73,7 +76,7 @@ def describe_path(data: Any, path: Path_) -> str:
                 parts.append(f"[{step}]")
             node = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
         else:
-            parts.append(str(step))
+            parts.append(step if _NAME.fullmatch(str(step)) else json.dumps(str(step), ensure_ascii=True))
             node = node.get(step) if isinstance(node, dict) else None
     return ".".join(parts) or "(file)"
 
@@ -105,10 +108,18 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
         line, col = _clamp(mark, line_count) if mark else (1, 1)
         what = exc.problem or "invalid YAML"
         if exc.context:
-            what = f"{what} ({exc.context}"+ (f" at line {exc.context_mark.line + 1})" if exc.context_mark else ")")
+            ctx_line = _clamp(exc.context_mark, line_count)[0] if exc.context_mark else None
+            what = f"{what} ({exc.context}" + (f" at line {ctx_line})" if ctx_line else ")")
         return None, [Problem(display, line, col, "(yaml)", f"YAML syntax error: {what}")]
-    except yaml.YAMLError as exc:  # reader errors: control characters and the like
-        return None, [Problem(display, 1, 1, "(yaml)", f"YAML error: {exc}")]
+    except yaml.reader.ReaderError as exc:  # control characters and the like
+        before = text[: exc.position]
+        line = min(before.count("\n") + 1, max(line_count, 1))
+        col = exc.position - (before.rfind("\n") + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(display, line, col, "(yaml)",
+                              f"character U+{ord(char):04X} is not allowed in YAML: {exc.reason}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 1, 1, "(yaml)", f"YAML error: {' '.join(str(exc).split())}")]
     if root is None:
         return None, [Problem(display, 1, 1, "(file)", "file is empty; expected a mapping of catalog fields")]
 

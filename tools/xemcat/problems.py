@@ -19,7 +19,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+        # One line per problem, always: a value quoted in a message may contain line breaks.
+        text = f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
     def github(self) -> str:
         # GitHub workflow commands need '%', CR and LF escaped in the message.

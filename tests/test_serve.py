@@ -1,0 +1,79 @@
+"""`mkdocs serve` never hangs on a bad catalog: the pages show the problems, then recover."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import ENV, edit
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str) -> tuple[int, str]:
+    """A bounded HTTP client: a hanging request fails the test instead of stalling it."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.status, r.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as e:
+        return e.code, ""
+
+
+def wait_for(url: str, predicate, deadline_s: float = 45) -> str:
+    end = time.monotonic() + deadline_s
+    last = ""
+    while time.monotonic() < end:
+        try:
+            status, body = get(url)
+            last = body
+            if status == 200 and predicate(body):
+                return body
+        except (urllib.error.URLError, ConnectionError, TimeoutError, socket.timeout) as exc:
+            last = repr(exc)
+        time.sleep(0.3)
+    pytest.fail(f"condition not met at {url} within {deadline_s}s; last response: {last[:300]}")
+
+
+@pytest.fixture()
+def server(project: Path):
+    port = free_port()
+    log = project.parent / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                                cwd=project, env=ENV, stdout=out, stderr=subprocess.STDOUT, text=True)
+        try:
+            yield project, f"http://127.0.0.1:{port}", log
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_serve_shows_problems_then_recovers(server):
+    project, base, log = server
+    page = f"{base}/troubleshooting/"
+    wait_for(page, lambda b: 'id="scope_insufficient"' in b)
+    f = project / "catalog/sections/02-agents.yaml"
+    good = f.read_text()
+    edit(f, "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    body = wait_for(page, lambda b: "Catalog has problems" in b)
+    assert "catalog/sections/02-agents.yaml:" in body and "xeroctl agents doctor" in body
+    assert "Catalog has problems" in wait_for(f"{base}/error-codes/", lambda b: "Catalog has problems" in b)
+    terminal = log.read_text()
+    assert "catalog/sections/02-agents.yaml:" in terminal and "Traceback" not in terminal
+    f.write_text(good)
+    body = wait_for(page, lambda b: 'id="scope_insufficient"' in b)
+    assert "Catalog has problems" not in body
