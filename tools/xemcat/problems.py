@@ -10,6 +10,10 @@ import json
 from dataclasses import asdict, dataclass
 
 
+# Every character str.splitlines() treats as a line break, shown escaped instead.
+_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
@@ -21,12 +25,12 @@ class Problem:
     def __str__(self) -> str:
         # One line per problem, always: a value quoted in a message may contain line breaks.
         text = f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
-        return text.replace("\r", "\\r").replace("\n", "\\n")
+        return text.translate(_LINE_BREAKS)
 
     def github(self) -> str:
         # GitHub workflow commands need '%', CR and LF escaped in the message.
         msg = f"{self.field}: {self.message}"
-        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").translate(_LINE_BREAKS)
         return f"::error file={self.file},line={self.line},col={self.col}::{msg}"
 
 
