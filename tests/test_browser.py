@@ -1,0 +1,213 @@
+"""The operator's experience in a real browser: Debian's chromium driven by Playwright against
+the built site served on 127.0.0.1 by this test. Desktop and a 375-px phone viewport."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = ROOT / "test-output" / "screenshots"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    handler = functools.partial(_Quiet, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is required for the browser tests: apt-get install chromium "
+                    "(tools/run-tests.sh installs it)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=list(VIEWPORTS))
+def viewport(request):
+    return request.param
+
+
+@pytest.fixture()
+def page(browser, base_url, viewport):
+    """A fresh page that records every request and refuses any that leaves 127.0.0.1."""
+    ctx = browser.new_context(viewport=VIEWPORTS[viewport], is_mobile=viewport == "phone",
+                              has_touch=viewport == "phone")
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    requested: list[str] = []
+
+    def guard(route):
+        requested.append(route.request.url)
+        if urlparse(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            route.abort()
+    ctx.route("**/*", guard)
+    pg = ctx.new_page()
+    pg.requested = requested
+    yield pg
+    ctx.close()
+    foreign = sorted({u for u in requested if urlparse(u).hostname != "127.0.0.1" and not u.startswith("data:")})
+    assert foreign == [], f"requests to hosts other than 127.0.0.1: {foreign}"
+
+
+def search(pg, query: str) -> list[tuple[str, float]]:
+    """Type into Material's search box; return the result links (href, score), best group first."""
+    box = pg.locator("input.md-search__input")
+    if pg.viewport_size["width"] < 960:  # on small screens search opens from a header button
+        pg.locator('label.md-header__button[for="__search"]').click()
+    box.click()
+    box.fill("")
+    pg.keyboard.type(query, delay=15)
+    pg.wait_for_function(
+        "q => document.querySelector('.md-search-result__meta') && "
+        "document.querySelector('.md-search-result__meta').textContent.match(/\\d+ matching/) && "
+        "document.querySelector('.md-search__input').value === q", arg=query, timeout=15000)
+    return pg.eval_on_selector_all(
+        ".md-search-result__link",
+        "els => els.map(e => [e.getAttribute('href'), parseFloat(e.querySelector('article').dataset.mdScore)])")
+
+
+def first_hit(results) -> str:
+    """The best-ranked real hit (Material lists each page's title first with score 0)."""
+    return next(href for href, score in results if score > 0)
+
+
+@pytest.mark.parametrize("query, code", [
+    ("scope_insufficient", "scope_insufficient"),
+    ("insufficient", "scope_insufficient"),
+    ("tool_exec", "tool_executor_unavailable"),
+    ("exec_tool_not_found", "exec_tool_not_found"),
+    ("invalid_body", "invalid_body"),
+])
+def test_search_lists_the_codes_own_entry_first(page, base_url, query, code):
+    page.goto(base_url + "/")
+    hit = first_hit(search(page, query))
+    assert urlparse(hit).path.endswith("/error-codes/") and urlparse(hit).fragment == code, hit
+    page.locator(f'.md-search-result__link[href="{hit}"]').click()
+    page.wait_for_url(f"**#{code}")
+    heading = page.locator(f"h4#{code}")
+    state = heading.evaluate("""h => {
+        const r = h.getBoundingClientRect();
+        const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+        return {target: h.matches(':target'), top: r.top, header: header, height: innerHeight,
+                bg: getComputedStyle(h).backgroundColor};
+    }""")
+    assert state["target"]
+    assert state["header"] - 2 <= state["top"] < state["height"], state  # in view, not under the header
+    assert state["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), state  # visibly highlighted
+
+
+def test_every_troubleshooting_entry_links_to_its_error_codes_entry_and_back(page, base_url, catalog, viewport):
+    codes = [c.code for c in catalog.codes]
+    if viewport == "phone":
+        codes = codes[:: max(1, len(codes) // 5)]  # the full round trip runs on desktop
+    for code in codes:
+        page.goto(f"{base_url}/troubleshooting/#{code}")
+        row = page.locator(f"tr#{code}")
+        assert row.evaluate("r => r.matches(':target')")
+        row.locator("td.xem-code a").click()
+        page.wait_for_url(f"**/error-codes/#{code}")
+        assert page.locator(f"h4#{code}").evaluate("h => h.matches(':target')")
+        page.locator(f'p.xem-twin a[href$="#{code}"]').click()
+        page.wait_for_url(f"**/troubleshooting/#{code}")
+        assert page.locator(f"tr#{code}").evaluate("r => r.matches(':target') && r.getBoundingClientRect().top < innerHeight")
+
+
+@pytest.mark.parametrize("code, command", [
+    ("cross_project_access", "xeroctl keys <key-id>"),
+    ("candidate_not_found", "xeroctl agents candidates list <agent-id>"),
+])
+def test_copy_button_copies_exactly_the_command(page, base_url, code, command):
+    page.goto(f"{base_url}/troubleshooting/#{code}")
+    button = page.locator(f'tr#{code} button[data-md-type="copy"]')
+    button.click()
+    assert page.evaluate("navigator.clipboard.readText()") == command
+
+
+def test_tables_stay_readable(page, base_url, viewport):
+    for name in ("troubleshooting", "error-codes", "diagnostics"):
+        page.goto(f"{base_url}/{name}/")
+        report = page.evaluate("""() => {
+            const clipped = [];
+            document.querySelectorAll('table.xem-table td').forEach(td => {
+                if (td.offsetParent !== null && td.scrollWidth > td.clientWidth + 1) clipped.push(td.textContent.slice(0, 40));
+            });
+            const wraps = [...document.querySelectorAll('.xem-table-wrap')].map(w => getComputedStyle(w).overflowX);
+            return {pageOverflow: document.documentElement.scrollWidth - innerWidth, clipped, wraps};
+        }""")
+        assert report["clipped"] == [], (name, report["clipped"])
+        assert report["pageOverflow"] <= 1, (name, report)  # wide tables scroll inside their box
+        assert set(report["wraps"]) == {"auto"}
+
+
+def test_screenshots_for_review(page, base_url, viewport):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name in ("troubleshooting", "error-codes", "diagnostics"):
+        page.goto(f"{base_url}/{name}/")
+        path = SHOTS / f"{name}-{viewport}.png"
+        page.screenshot(path=str(path), full_page=False)
+        assert path.stat().st_size > 5000
+
+
+def test_filter_narrows_rows_and_entries(page, base_url):
+    page.goto(f"{base_url}/error-codes/")
+    page.select_option("#xem-filter-http", "503")
+    visible = page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)",
+                                        "rs => rs.map(r => r.querySelector('td').textContent.trim())")
+    assert sorted(visible) == ["endpoint_inactive", "tool_executor_unavailable"]
+    assert page.locator("h4#invalid_body").is_hidden() and page.locator("h4#endpoint_inactive").is_visible()
+    assert "Showing 2 of" in page.inner_text(".xem-filter-count")
+    page.select_option("#xem-filter-retryable", "no")
+    assert page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)", "rs => rs.length") == 0
+    page.click("text=Show all")
+    total = page.eval_on_selector_all("table.xem-codes tbody tr", "rs => rs.length")
+    assert page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)", "rs => rs.length") == total
+    page.select_option("#xem-filter-type", "authentication_error")
+    visible = page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)",
+                                        "rs => rs.map(r => r.querySelector('td').textContent.trim())")
+    assert visible == ["scope_insufficient"]
+
+
+def test_code_missing_helper(page, base_url):
+    page.goto(f"{base_url}/error-codes/")
+    page.select_option("#xem-code-missing", "authentication_error")
+    advice = page.inner_text(".xem-missing-advice")
+    assert advice.startswith("authentication_error:") and "scope" in advice
+
+
+def test_without_javascript_every_row_shows(browser, base_url, catalog):
+    ctx = browser.new_context(java_script_enabled=False)
+    pg = ctx.new_page()
+    pg.goto(f"{base_url}/error-codes/")
+    assert pg.locator("table.xem-codes tbody tr").count() == len(catalog.codes)
+    assert pg.locator("table.xem-codes tbody tr:visible").count() == len(catalog.codes)
+    assert pg.locator(".xem-filter").first.is_hidden()
+    ctx.close()
