@@ -32,8 +32,9 @@ def run(args: list[str], cwd: Path, timeout: float = 180, env: dict | None = Non
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env or ENV)
 
 
-def mkdocs_build(project: Path, site_dir: Path, *extra: str) -> subprocess.CompletedProcess:
-    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra], project)
+def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra], project,
+               env=env)
 
 
 def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:

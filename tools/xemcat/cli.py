@@ -5,6 +5,7 @@
   new CODE --section ID  append an unfinished entry skeleton to a section file
   fmt [--check]          rewrite catalog files in canonical layout
   diff BASE              codes added / removed / changed since git revision BASE
+  sitecheck [SITE]       offline link and anchor check of a built site; no code lost
 """
 
 from __future__ import annotations
@@ -104,6 +105,30 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return print_diff(_catalog_dir(args), args.base)
 
 
+def cmd_sitecheck(args: argparse.Namespace) -> int:
+    from .sitecheck import check_external, check_links, lost_codes
+    site = Path(args.site)
+    if not (site / "index.html").is_file():
+        print(f"xemcat sitecheck: error: {site} is not a built site (no index.html); build it first",
+              file=sys.stderr)
+        return 2
+    catalog = _load_or_report(args)
+    report = check_links(site, args.site_url)
+    problems = report.broken + lost_codes(site, [c.code for c in catalog.codes])
+    for line in problems:
+        print(line)
+    print(f"checked {report.links} links on {report.pages} pages; {len(report.broken)} broken; "
+          f"{len(report.external)} external:", file=sys.stderr)
+    for url, pages in sorted(report.external.items()):
+        print(f"  {url}  (on {len(set(pages))} page(s))", file=sys.stderr)
+    if args.online:
+        failures = check_external(sorted(report.external))
+        for line in failures:
+            print(line)
+        problems += failures
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
     parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
@@ -134,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*")
     p.add_argument("--check", action="store_true", help="exit 1 if a file is not canonical; change nothing")
     p.set_defaults(func=cmd_fmt)
+
+    p = sub.add_parser("sitecheck", help="check a built site: every internal link and anchor, no code lost")
+    p.add_argument("site", nargs="?", default="site", help="built site directory (default: site)")
+    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
+                   help="the site's own absolute URL; links under it are checked as internal")
+    p.add_argument("--online", action="store_true", help="also fetch external links (needs network)")
+    p.set_defaults(func=cmd_sitecheck)
 
     p = sub.add_parser("diff", help="list codes added, removed and changed since git revision BASE")
     p.add_argument("base")

@@ -1,0 +1,108 @@
+"""CI's view: zero broken links or anchors, no code lost, catalog.json's doc_urls resolve.
+Each check is also shown to fail, on a deliberately broken copy of the built site."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from conftest import xemcat
+from xemcat.sitecheck import check_links, lost_codes
+
+SITE_URL = "http://127.0.0.1:8000/"
+
+
+@pytest.fixture()
+def site_copy(site, tmp_path) -> Path:
+    dest = tmp_path / "site"
+    shutil.copytree(site, dest)
+    return dest
+
+
+def test_built_site_has_no_broken_links(site):
+    report = check_links(site, SITE_URL)
+    assert report.broken == []
+    assert report.pages >= 5 and report.links > 100
+
+
+def test_external_links_are_few_and_intended(site, catalog):
+    report = check_links(site, SITE_URL)
+    assert set(report.external) == {s.url for s in catalog.sources.values()}
+
+
+def test_a_broken_link_is_reported_with_page_and_link(site_copy):
+    page = site_copy / "index.html"
+    page.write_text(page.read_text().replace('href="troubleshooting/"', 'href="troubleshootin/"', 1))
+    report = check_links(site_copy, SITE_URL)
+    assert any(b.startswith("index.html: troubleshootin/: no such file") for b in report.broken), report.broken
+
+
+def test_a_removed_anchor_is_reported(site_copy):
+    page = site_copy / "error-codes" / "index.html"
+    page.write_text(page.read_text().replace('<h4 id="invalid_body">', "<h4>"))
+    report = check_links(site_copy, SITE_URL)
+    assert "troubleshooting/index.html: ../error-codes/#invalid_body: no element with id \"invalid_body\" " \
+           "in error-codes/index.html" in report.broken
+
+
+def test_a_missing_asset_is_reported(site_copy):
+    (site_copy / "assets" / "xem.css").unlink()
+    report = check_links(site_copy, SITE_URL)
+    assert any("assets/xem.css: no such file" in b for b in report.broken)
+
+
+def test_no_code_lost(site, catalog):
+    assert lost_codes(site, [c.code for c in catalog.codes]) == []
+
+
+def test_a_dropped_code_is_reported(site_copy, catalog):
+    page = site_copy / "troubleshooting" / "index.html"
+    html = page.read_text()
+    start = html.index('<tr id="model_not_scoring">')
+    page.write_text(html[:start] + html[html.index("</tr>", start) + 5:])
+    index = site_copy / "search" / "search_index.json"
+    data = json.loads(index.read_text())
+    data["docs"] = [d for d in data["docs"] if d["location"] != "error-codes/#invalid_tier"]
+    index.write_text(json.dumps(data))
+    problems = lost_codes(site_copy, [c.code for c in catalog.codes])
+    assert "troubleshooting rows: model_not_scoring: appears 0 times, expected once" in problems
+    assert "search index: invalid_tier: appears 0 times, expected once" in problems
+
+
+def test_sitecheck_command(site_copy):
+    ok = xemcat("sitecheck", str(site_copy), "--site-url", SITE_URL)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "external:" in ok.stderr
+    page = site_copy / "index.html"
+    page.write_text(page.read_text().replace('href="troubleshooting/"', 'href="troubleshootin/"', 1))
+    bad = xemcat("sitecheck", str(site_copy), "--site-url", SITE_URL)
+    assert bad.returncode == 1 and "index.html: troubleshootin/: no such file" in bad.stdout
+
+
+def test_catalog_json_contract(site, catalog):
+    data = json.loads((site / "catalog.json").read_text())
+    assert data["version"] == 1
+    assert [c["code"] for c in data["codes"]] == [c.code for c in catalog.codes]
+    entry = next(c for c in data["codes"] if c["code"] == "exec_tool_not_found")
+    assert [h["status"] for h in entry["http"]] == [400, 404]
+    assert entry["retryable"] is False and entry["type"] == "invalid_request_error"
+    assert entry["diagnostic"] == {"command": "xeroctl exec tools", "text": "xeroctl exec tools"}
+    unknown = next(c for c in data["codes"] if c["code"] == "billing_delinquent")
+    assert unknown["http"] == [] and unknown["retryable"] is None and unknown["type"] is None
+    assert json.loads((site / "schema.json").read_text())["$schema"].endswith("2020-12/schema")
+
+
+def test_every_doc_url_resolves_to_an_anchor(site):
+    from xemcat.sitecheck import parse_page
+    data = json.loads((site / "catalog.json").read_text())
+    for entry in data["codes"]:
+        for key in ("doc_url", "troubleshooting_url"):
+            url = urlparse(entry[key])
+            assert entry[key].startswith(SITE_URL)
+            target = site / url.path.lstrip("/") / "index.html"
+            assert url.fragment == entry["code"]
+            assert url.fragment in parse_page(target).ids, entry[key]

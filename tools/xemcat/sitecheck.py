@@ -1,0 +1,142 @@
+"""Checks of a built site, with no network: links and anchors, and that no code was lost.
+
+Links: every href/src that points inside the site must resolve to a file, and every #fragment
+to an element id (or name) in that file. Links to the site's own absolute URL (site_url) count
+as internal. Everything else is external: collected and listed, and fetched only in the
+opt-in online mode. Each broken link is reported as `PAGE: LINK: reason`.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        for key in ("id", "name") if tag == "a" else ("id",):
+            if a.get(key):
+                self.ids.add(a[key])
+        attr = LINK_ATTRS.get(tag)
+        if attr and a.get(attr):
+            self.links.append(a[attr])
+
+
+@dataclass
+class LinkReport:
+    broken: list[str] = field(default_factory=list)  # "PAGE: LINK: reason"
+    external: dict[str, list[str]] = field(default_factory=dict)  # url -> pages
+    pages: int = 0
+    links: int = 0
+
+
+def parse_page(path: Path) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return parser
+
+
+def check_links(site_dir: Path, site_url: str = "") -> LinkReport:
+    site_dir = site_dir.resolve()
+    report = LinkReport()
+    parsed: dict[Path, _PageParser] = {}
+
+    def page(path: Path) -> _PageParser:
+        if path not in parsed:
+            parsed[path] = parse_page(path)
+        return parsed[path]
+
+    base = urlparse(site_url) if site_url else None
+    for html in sorted(site_dir.rglob("*.html")):
+        rel = html.relative_to(site_dir).as_posix()
+        page_url = "/" + rel
+        report.pages += 1
+        for link in page(html).links:
+            report.links += 1
+            url = urlparse(link)
+            if url.scheme in ("mailto", "tel", "data", "javascript"):
+                continue
+            if url.scheme or url.netloc:
+                if base and url.netloc == base.netloc and url.path.startswith(base.path):
+                    target_path = "/" + url.path[len(base.path):].lstrip("/")
+                else:
+                    report.external.setdefault(link, []).append(rel)
+                    continue
+            else:
+                target_path = urljoin(page_url, url.path) if url.path else page_url
+            target_path = posixpath.normpath(unquote(target_path))
+            target = site_dir / target_path.lstrip("/")
+            if target_path.endswith("/") or target.is_dir():
+                target = target / "index.html"
+            if not target.resolve().is_relative_to(site_dir):
+                report.broken.append(f"{rel}: {link}: points outside the site")
+                continue
+            if not target.is_file():
+                report.broken.append(f"{rel}: {link}: no such file {target.relative_to(site_dir).as_posix()}")
+                continue
+            if url.fragment and target.suffix == ".html":
+                fragment = unquote(url.fragment)
+                if fragment not in page(target).ids:
+                    report.broken.append(f"{rel}: {link}: no element with id \"{fragment}\" in "
+                                         f"{target.relative_to(site_dir).as_posix()}")
+    return report
+
+
+def check_external(urls: list[str], timeout: float = 10) -> list[str]:
+    """Online mode only: HEAD each external URL; return `LINK: reason` for the failures."""
+    failures = []
+    for url in urls:
+        req = urllib.request.Request(url, method="HEAD", headers={"User-Agent": "xemcat-linkcheck"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                if r.status >= 400:
+                    failures.append(f"{url}: HTTP {r.status}")
+        except Exception as exc:  # network errors of every kind are a report, not a crash
+            failures.append(f"{url}: {exc}")
+    return failures
+
+
+def code_counts(site_dir: Path, codes: list[str]) -> dict[str, Counter]:
+    """How often each code appears where it must appear exactly once."""
+    ec_html = (site_dir / "error-codes" / "index.html").read_text(encoding="utf-8")
+    ts_html = (site_dir / "troubleshooting" / "index.html").read_text(encoding="utf-8")
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    counts = {
+        "troubleshooting rows": Counter(re.findall(r'<tr id="([a-z][a-z0-9_]*)"', ts_html)),
+        "error-codes entries": Counter(re.findall(r'<h4 id="([a-z][a-z0-9_]*)"', ec_html)),
+        "error-codes table rows": Counter(re.findall(r'<tr data-http="[^"]*" data-retryable="[^"]*" data-type="[^"]*">'
+                                                     r'<td class="xem-code"><a href="#([a-z][a-z0-9_]*)"', ec_html)),
+        "search index": Counter(d["location"].split("#", 1)[1] for d in index["docs"]
+                                if d["location"].startswith("error-codes/#") and d["location"].split("#", 1)[1] in codes),
+    }
+    catalog_json = site_dir / "catalog.json"
+    if catalog_json.exists():
+        counts["catalog.json"] = Counter(c["code"] for c in json.loads(catalog_json.read_text(encoding="utf-8"))["codes"])
+    return counts
+
+
+def lost_codes(site_dir: Path, codes: list[str]) -> list[str]:
+    """`PLACE: CODE: reason` for every code missing from, or repeated in, a place."""
+    problems = []
+    for place, counter in code_counts(site_dir, codes).items():
+        for code in codes:
+            if counter[code] != 1:
+                problems.append(f"{place}: {code}: appears {counter[code]} times, expected once")
+        for extra in sorted(set(counter) - set(codes)):
+            problems.append(f"{place}: {extra}: not a code in the catalog")
+    return problems
