@@ -216,3 +216,15 @@ def test_usage_errors_exit_2(project):
     assert xemcat("check", "--format", "xml", cwd=project).returncode == 2
     assert xemcat("--catalog", "nowhere", "check", cwd=project).returncode == 2
     assert xemcat("frobnicate", cwd=project).returncode == 2
+
+
+def test_cached_run_reports_the_same_problems(project):
+    """The second run reads parsed files from .cache/xemcat; positions must come out the same."""
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    edit(project / "catalog/sections/05-approvals.yaml", "    retryable: unknown\n",
+         "    retryable: unknown\n    retryable: unknown\n")
+    first = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert (project / ".cache" / "xemcat").is_dir()
+    second = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout and first.stdout.count("\n") >= 2

@@ -9,7 +9,7 @@ from pathlib import Path
 from .loader import SourceFile, load_file
 from .model import Catalog, build_catalog
 from .problems import CatalogError, Problem
-from .validate import SINGLETONS, rule_problems, schema_problems, schema_validator
+from .validate import SINGLETONS, fast_validator, rule_problems, schema_problems, schema_validator
 
 
 def catalog_files(catalog_dir: Path) -> list[Path]:
@@ -26,6 +26,13 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def cache_dir_for(catalog_dir: Path) -> Path | None:
+    """Where parsed files are cached: .cache/xemcat beside the catalog; XEMCAT_CACHE=0 turns it off."""
+    if os.environ.get("XEMCAT_CACHE", "1") == "0":
+        return None
+    return catalog_dir.resolve().parent / ".cache" / "xemcat"
+
+
 def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[Problem]]:
     """Load and validate every file. Returns the parsed files and all problems found."""
     files: list[SourceFile] = []
@@ -36,17 +43,19 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
     schema_path = catalog_dir / "schema.json"
     try:
         validator = schema_validator(schema_path.resolve())
+        fast = fast_validator(schema_path.resolve())
     except (OSError, ValueError) as exc:  # a missing or broken schema is a catalog problem too
         return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"cannot use the schema: {exc}")]
     except Exception as exc:  # jsonschema.SchemaError: the schema itself is invalid
         return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"the schema is invalid: {getattr(exc, 'message', exc)}")]
     envelope_types = set(validator.schema.get("$defs", {}).get("envelopeType", {}).get("enum", []))
+    cache = cache_dir_for(catalog_dir)
     for path in all_paths:
-        src, file_problems = load_file(path, _display(path))
+        src, file_problems = load_file(path, _display(path), cache)
         problems.extend(file_problems)
         if src is None:
             continue
-        problems.extend(schema_problems(src, validator))
+        problems.extend(schema_problems(src, validator, fast))
         files.append(src)
     problems.extend(rule_problems(files, _display(catalog_dir), envelope_types,
                                   complete=len(files) == len(all_paths)))

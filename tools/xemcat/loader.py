@@ -8,7 +8,10 @@ the 1-based line and column of every key and value and rejecting duplicate keys.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +40,16 @@ class SourceFile:
     line_count: int
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # Loaded from the cache: positions are only worked out (by parsing again) if a problem needs one.
+    unparsed_text: str | None = None
 
     def pos(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of the nearest enclosing value that has one."""
+        if self.unparsed_text is not None:
+            text, self.unparsed_text = self.unparsed_text, None
+            fresh, _ = load_text(text, self.path, self.display)
+            if fresh is not None:
+                self.value_pos, self.key_pos = fresh.value_pos, fresh.key_pos
         table = self.key_pos if key else self.value_pos
         p = tuple(path)
         while p:
@@ -87,22 +97,65 @@ def _clamp(mark: Any, line_count: int) -> tuple[int, int]:
     return line, col
 
 
-def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None, list[Problem]]:
-    """Parse one YAML file. Returns the file (or None if unusable) and its problems."""
+def load_file(path: Path, display: str | None = None,
+              cache_dir: Path | None = None) -> tuple[SourceFile | None, list[Problem]]:
+    """Parse one YAML file. Returns the file (or None if unusable) and its problems.
+
+    With ``cache_dir``, the parsed data of a file is kept under the hash of its text (and of
+    this module), like ruff's and mypy's caches: an unchanged file is not parsed again, and
+    its positions are only recomputed if a problem has to be reported in it.
+    """
     display = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return None, [Problem(display, 1, 1, "(file)", f"not valid UTF-8 text: {exc.reason} at byte {exc.start}")]
     except OSError as exc:
         return None, [Problem(display, 1, 1, "(file)", f"cannot read file: {exc.strerror}")]
-    line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    if cache_dir is None:
+        return load_text(text, path, display)
+    entry = cache_dir / hashlib.blake2b(raw, digest_size=20, key=_FINGERPRINT).hexdigest()
     try:
-        loader = _Loader(text)
+        data, line_count, saved = marshal.loads(entry.read_bytes())
+        problems = [Problem(display, *p) for p in saved]
+        src = SourceFile(path=path, display=display, data=data, line_count=line_count, unparsed_text=text)
+        return (None if data is _EMPTY_MARK else src), problems
+    except Exception:  # no entry, or an unreadable one: parse the file
+        pass
+    src, problems = load_text(text, path, display)
+    if src is not None or problems:
+        saved = [(p.line, p.col, p.field, p.message) for p in problems]
+        payload = (src.data if src is not None else _EMPTY_MARK, src.line_count if src else 0, saved)
         try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+            blob = marshal.dumps(payload)
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(blob)
+            os.replace(tmp, entry)
+        except (OSError, ValueError):  # read-only tree, or a value marshal cannot store: no cache
+            pass
+    return src, problems
+
+
+# Cache entries depend on the text and on this parser: any edit to this file invalidates them.
+_FINGERPRINT = hashlib.blake2b(Path(__file__).read_bytes() + yaml.__version__.encode(), digest_size=16).digest()
+_EMPTY_MARK = "\0xemcat:unusable\0"  # a file that yields problems but no data
+
+
+def _clamp_pos(pos: tuple[int, int], line_count: int) -> tuple[int, int]:
+    line, col = pos
+    if line > max(line_count, 1):
+        return max(line_count, 1), 1
+    return line, col
+
+
+def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
+    line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    src = SourceFile(path=path, display=display, data=None, line_count=line_count)
+    problems: list[Problem] = []
+    try:
+        data, found = _build(text, src)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _clamp(mark, line_count) if mark else (1, 1)
@@ -120,75 +173,176 @@ def load_file(path: Path, display: str | None = None) -> tuple[SourceFile | None
                               f"character U+{ord(char):04X} is not allowed in YAML: {exc.reason}")]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, 1, "(yaml)", f"YAML error: {' '.join(str(exc).split())}")]
-    if root is None:
-        return None, [Problem(display, 1, 1, "(file)", "file is empty; expected a mapping of catalog fields")]
-
-    src = SourceFile(path=path, display=display, data=None, line_count=line_count)
-    problems: list[Problem] = []
-    constructor = yaml.constructor.SafeConstructor()
-
-    def pos(node: yaml.Node) -> tuple[int, int]:
-        return _clamp(node.start_mark, line_count)
-
-    duplicates: list[tuple[Path_, int, int, int]] = []  # reported once the field names are known
-    active: set[int] = set()  # nodes being built: guards against recursive aliases
-
-    def build(node: yaml.Node, here: Path_) -> Any:
-        src.value_pos[here] = pos(node)
-        if id(node) in active:
-            line, col = pos(node)
-            problems.append(Problem(display, line, col, ".".join(map(str, here)) or "(file)",
-                                    "recursive YAML alias; the catalog must be a tree"))
-            return None
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            active.add(id(node))
-            try:
-                return build_collection(node, here)
-            finally:
-                active.discard(id(node))
-        if node.tag == "tag:yaml.org,2002:timestamp":
-            return node.value  # dates in the catalog are plain YYYY-MM-DD text, not datetime objects
-        try:
-            return constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError as exc:
-            line, col = pos(node)
-            problems.append(Problem(display, line, col, ".".join(map(str, here)) or "(file)",
-                                    f"cannot read value: {exc.problem}"))
-            return None
-        except (ValueError, OverflowError) as exc:  # e.g. an impossible timestamp
-            line, col = pos(node)
-            problems.append(Problem(display, line, col, ".".join(map(str, here)) or "(file)",
-                                    f"cannot read value: {exc}"))
-            return None
-
-    def build_collection(node: yaml.Node, here: Path_) -> Any:
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            first_seen: dict[str, int] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode):
-                    line, col = pos(key_node)
-                    problems.append(Problem(display, line, col, describe_path(src.data or out, here) if here else "(file)",
-                                            "a mapping key must be a plain name, not a list or mapping"))
-                    continue
-                key = str(key_node.value)
-                kl, kc = pos(key_node)
-                if key in first_seen:
-                    duplicates.append((here + (key,), kl, kc, first_seen[key]))
-                    continue
-                first_seen[key] = kl
-                src.key_pos[here + (key,)] = (kl, kc)
-                out[key] = build(value_node, here + (key,))
-            return out
-        return [build(item, here + (i,)) for i, item in enumerate(node.value)]
-
-    try:
-        src.data = build(root, ())
     except RecursionError:
         return None, [Problem(display, 1, 1, "(file)", "nesting is too deep to be a catalog file")]
-    for path, line, col, first in duplicates:
-        key = path[-1]
-        problems.append(Problem(display, line, col, describe_path(src.data, path),
-                                f"duplicate key `{key}` (first defined at line {first}); "
-                                "YAML keeps only one of them, so remove or rename the other"))
+    if found is None:
+        return None, [Problem(display, 1, 1, "(file)", "file is empty; expected a mapping of catalog fields")]
+    src.data = data
+    if any(line > max(line_count, 1) for line, _ in src.value_pos.values()):
+        src.value_pos = {k: _clamp_pos(v, line_count) for k, v in src.value_pos.items()}
+        src.key_pos = {k: _clamp_pos(v, line_count) for k, v in src.key_pos.items()}
+    for path_, line, col, message in found:
+        field_name = describe_path(data, path_) if path_ else "(file)"
+        line, col = _clamp_pos((line, col), line_count)
+        problems.append(Problem(display, line, col, field_name, message))
     return src, problems
+
+
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _build(text: str, src: SourceFile) -> tuple[Any, list | None]:
+    """Build plain data from libyaml's event stream, recording positions as we go.
+
+    Working on events rather than a composed node graph skips a whole tree of Python objects:
+    on a 10,000-code catalog this halves the load time. Returns (data, problems) where problems
+    are (path, line, col, message); problems is None for an empty document.
+    """
+    loader = _Loader(text)
+    constructor = yaml.constructor.SafeConstructor()
+    implicit_first = loader.yaml_implicit_resolvers  # first characters that may start a non-string
+    value_pos = src.value_pos
+    key_pos = src.key_pos
+    found: list[tuple[Path_, int, int, str]] = []
+    anchors: dict[str, Any] = {}
+    open_ids: set[int] = set()  # containers still being built: an alias to one is a cycle
+    # Each frame: [container, path, is_map, pending_key (or _NO_KEY), first_line_of_keys, skip]
+    stack: list[list] = []
+    root: list[Any] = []
+    NO_KEY = _NO_KEY
+    ScalarEvent, AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+    MappingStartEvent, SequenceStartEvent = yaml.MappingStartEvent, yaml.SequenceStartEvent
+    MappingEndEvent, SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
+    saw_document = False
+
+    def scalar_value(ev: Any) -> Any:
+        value = ev.value
+        tag = ev.tag
+        if tag is None or tag == "!":
+            if not ev.implicit[0] or not value or value[0] not in implicit_first:
+                return value
+            tag = loader.resolve(yaml.ScalarNode, value, ev.implicit)
+        if tag == _STR:
+            return value
+        if tag == _TIMESTAMP:
+            return value  # dates in the catalog are plain YYYY-MM-DD text, not datetime objects
+        node = yaml.ScalarNode(tag, value, ev.start_mark, ev.end_mark, ev.style)
+        return constructor.construct_object(node, deep=True)
+
+    def place(value: Any, ev: Any) -> bool:
+        """Put a finished value into the current container. False if it was a (bad) key."""
+        line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+        if not stack:
+            root.append(value)
+            value_pos[()] = (line, col)
+            return True
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if frame[2]:  # mapping
+            if frame[3] is NO_KEY:
+                if isinstance(value, (dict, list)):
+                    found.append((path, line, col, "a mapping key must be a plain name, not a list or mapping"))
+                    frame[3] = None
+                    frame[5] = True  # skip the value that follows
+                    return False
+                key = str(value)
+                if key in frame[4]:
+                    found.append((path + (key,), line, col,
+                                  f"duplicate key `{key}` (first defined at line {frame[4][key]}); "
+                                  "YAML keeps only one of them, so remove or rename the other"))
+                    frame[5] = True
+                else:
+                    frame[4][key] = line
+                    key_pos[path + (key,)] = (line, col)
+                frame[3] = key
+                return False
+            key = frame[3]
+            frame[3] = NO_KEY
+            if frame[5]:
+                frame[5] = False
+                return True
+            container[key] = value
+            return True
+        container.append(value)
+        return True
+
+    def child_path() -> Path_:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if frame[2]:
+            return frame[1] + (frame[3],) if frame[3] not in (NO_KEY, None) else frame[1] + ("?",)
+        return frame[1] + (len(frame[0]),)
+
+    try:
+        while True:
+            ev = loader.get_event()
+            if ev is None:
+                break
+            cls = ev.__class__
+            if cls is ScalarEvent and stack and not ev.anchor:
+                # Fast path for the bulk of a catalog: a plain string key or value in a mapping.
+                frame = stack[-1]
+                v = ev.value
+                if frame[2] and not frame[5] and ev.tag is None and not (ev.implicit[0] and v and v[0] in implicit_first):
+                    mark = ev.start_mark
+                    if frame[3] is NO_KEY:
+                        seen = frame[4]
+                        if v not in seen:
+                            line = mark.line + 1
+                            seen[v] = line
+                            key_pos[frame[1] + (v,)] = (line, mark.column + 1)
+                            frame[3] = v
+                            continue
+                    elif frame[3] is not None:
+                        value_pos[frame[1] + (frame[3],)] = (mark.line + 1, mark.column + 1)
+                        frame[0][frame[3]] = v
+                        frame[3] = NO_KEY
+                        continue
+            if cls is ScalarEvent:
+                here = child_path()
+                is_key = bool(stack) and stack[-1][2] and stack[-1][3] is NO_KEY
+                value = scalar_value(ev)
+                if not is_key and not (stack and stack[-1][5]):
+                    value_pos[here] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+                if ev.anchor:
+                    anchors[ev.anchor] = value
+                place(value, ev)
+            elif cls is MappingStartEvent or cls is SequenceStartEvent:
+                here = child_path()
+                container: Any = {} if cls is MappingStartEvent else []
+                if ev.anchor:
+                    anchors[ev.anchor] = container
+                if not (stack and stack[-1][5]) and not (stack and stack[-1][2] and stack[-1][3] is NO_KEY):
+                    value_pos[here] = (ev.start_mark.line + 1, ev.start_mark.column + 1)
+                open_ids.add(id(container))
+                stack.append([container, here, cls is MappingStartEvent, NO_KEY, {}, False, ev])
+            elif cls is MappingEndEvent or cls is SequenceEndEvent:
+                frame = stack.pop()
+                open_ids.discard(id(frame[0]))
+                place(frame[0], frame[6])
+            elif cls is AliasEvent:
+                if ev.anchor not in anchors:
+                    raise yaml.composer.ComposerError(None, None, f"found undefined alias {ev.anchor!r}",
+                                                      ev.start_mark)
+                value = anchors[ev.anchor]
+                if id(value) in open_ids:
+                    found.append((child_path()[:-1], ev.start_mark.line + 1, ev.start_mark.column + 1,
+                                  "recursive YAML alias; the catalog must be a tree"))
+                    value = None
+                place(value, ev)
+            elif cls is yaml.DocumentStartEvent:
+                if saw_document:
+                    raise yaml.composer.ComposerError(
+                        "expected a single document in the stream", None,
+                        "but found another document", ev.start_mark)
+                saw_document = True
+    finally:
+        loader.dispose()
+    if not root:
+        return None, None
+    return root[0], found
+
+
+_NO_KEY = object()
