@@ -220,7 +220,8 @@ def _build(text: str, src: SourceFile) -> tuple[Any, list | None]:
         value = ev.value
         tag = ev.tag
         if tag is None or tag == "!":
-            if not ev.implicit[0] or not value or value[0] not in implicit_first:
+            # Quoted, or plain text whose first character cannot start a number, bool or null.
+            if not ev.implicit[0] or (value and value[0] not in implicit_first):
                 return value
             tag = loader.resolve(yaml.ScalarNode, value, ev.implicit)
         if tag == _STR:
@@ -285,7 +286,7 @@ def _build(text: str, src: SourceFile) -> tuple[Any, list | None]:
                 # Fast path for the bulk of a catalog: a plain string key or value in a mapping.
                 frame = stack[-1]
                 v = ev.value
-                if frame[2] and not frame[5] and ev.tag is None and not (ev.implicit[0] and v and v[0] in implicit_first):
+                if frame[2] and not frame[5] and ev.tag is None and (not ev.implicit[0] or (v and v[0] not in implicit_first)):
                     mark = ev.start_mark
                     if frame[3] is NO_KEY:
                         seen = frame[4]
