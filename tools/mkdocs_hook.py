@@ -16,8 +16,10 @@ import json
 import logging
 import os
 import subprocess
+import time
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.utils import get_relative_url
@@ -52,9 +54,18 @@ def _set_source_date_epoch(root: Path) -> None:
     os.environ["SOURCE_DATE_EPOCH"] = out if out.isdigit() else "0"
 
 
+def _record_timing(stage: str, seconds: float) -> None:
+    """Benchmark support: with XEMCAT_TIMINGS=FILE, append how long a catalog stage took."""
+    target = os.environ.get("XEMCAT_TIMINGS")
+    if target:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"stage": stage, "seconds": seconds}) + "\n")
+
+
 def on_config(config):
     root = _root(config)
     _set_source_date_epoch(root)
+    started = time.perf_counter()
     try:
         _state["catalog"], _state["problems"] = load_catalog(root / "catalog"), []
     except CatalogError as exc:
@@ -65,12 +76,14 @@ def on_config(config):
                         + f"\nAborted: the catalog has {len(exc.problems)} problem(s); nothing was built.")
         for p in exc.problems:
             log.error(str(p))
+    _record_timing("load+validate", time.perf_counter() - started)
     return config
 
 
 def on_files(files: Files, config) -> Files:
     urls = {pid: File(name, config.docs_dir, config.site_dir, config.use_directory_urls).url
             for pid, name, _ in PAGES}
+    started = time.perf_counter()
     if _state["catalog"] is not None:
         links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()})
                  for page in urls}
@@ -84,4 +97,18 @@ def on_files(files: Files, config) -> Files:
         if files.get_file_from_path(name) is not None:  # a hand-written copy would silently win
             raise Abort(f"docs/{name}: this file is generated from catalog/; delete the hand-written copy")
         files.append(File.generated(config, name, content=content))
+    _record_timing("render", time.perf_counter() - started)
     return files
+
+
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between builds. MkDocs compiles all of Material's
+    templates anew on every build, which is most of a small site's rebuild under `serve`."""
+    if os.environ.get("XEMCAT_CACHE", "1") != "0":
+        directory = _root(config) / ".cache" / "xemcat" / "theme"
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
+        except OSError:  # read-only checkout: no cache
+            pass
+    return env

@@ -9,7 +9,7 @@ from pathlib import Path
 from .loader import SourceFile, load_file
 from .model import Catalog, build_catalog
 from .problems import CatalogError, Problem
-from .validate import SINGLETONS, fast_validator, rule_problems, schema_problems, schema_validator
+from .validate import SINGLETONS, load_schema, rule_problems, schema_problems
 
 
 def catalog_files(catalog_dir: Path) -> list[Path]:
@@ -42,20 +42,19 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
         return [], [Problem(_display(catalog_dir), 1, 1, "(catalog)", "no catalog YAML files found")]
     schema_path = catalog_dir / "schema.json"
     try:
-        validator = schema_validator(schema_path.resolve())
-        fast = fast_validator(schema_path.resolve())
+        schema = load_schema(schema_path.resolve())
     except (OSError, ValueError) as exc:  # a missing or broken schema is a catalog problem too
         return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"cannot use the schema: {exc}")]
     except Exception as exc:  # jsonschema.SchemaError: the schema itself is invalid
         return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"the schema is invalid: {getattr(exc, 'message', exc)}")]
-    envelope_types = set(validator.schema.get("$defs", {}).get("envelopeType", {}).get("enum", []))
+    envelope_types = schema.envelope_types
     cache = cache_dir_for(catalog_dir)
     for path in all_paths:
         src, file_problems = load_file(path, _display(path), cache)
         problems.extend(file_problems)
         if src is None:
             continue
-        problems.extend(schema_problems(src, validator, fast))
+        problems.extend(schema_problems(src, schema))
         files.append(src)
     problems.extend(rule_problems(files, _display(catalog_dir), envelope_types,
                                   complete=len(files) == len(all_paths)))

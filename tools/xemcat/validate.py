@@ -18,8 +18,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-import jsonschema
-
 from .loader import SourceFile, describe_path
 from .problems import Problem
 
@@ -33,24 +31,45 @@ TEXT_KEYS = frozenset({"description", "action", "note", "when", "when_code_missi
 CODE_REF = re.compile(r"`([a-z][a-z0-9_]*_[a-z0-9_]*)`")
 
 
-@lru_cache(maxsize=4)
-def fast_validator(path: Path) -> Any:
-    """jsonschema-rs (Rust) for the yes/no question "is this file valid?": ~500x faster than the
-    Python validator, which is then only run on the files that fail, for its detailed errors."""
-    try:
-        import jsonschema_rs
-    except ImportError:  # optional speed-up; the Python validator alone gives the same answers
-        return None
-    return jsonschema_rs.validator_for(json.loads(path.read_text(encoding="utf-8")))
+class CatalogSchema:
+    """catalog/schema.json, compiled for checking files.
+
+    jsonschema-rs (Rust) answers "is this file valid?" about 500x faster than the Python
+    jsonschema library, which is only imported and run for files that fail, to explain every
+    error. A clean catalog therefore never pays for importing or running the Python validator.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.schema = json.loads(path.read_text(encoding="utf-8"))
+        self._python: Any = None
+        try:
+            import jsonschema_rs
+            self.fast: Any = jsonschema_rs.validator_for(self.schema)
+        except ImportError:  # optional speed-up: the Python validator alone gives the same answers
+            self.fast = None
+        except Exception:  # an invalid schema: let the Python validator say what is wrong with it
+            self.fast = None
+            _ = self.python
+
+    @property
+    def python(self) -> Any:
+        if self._python is None:
+            import jsonschema
+            cls = jsonschema.validators.validator_for(self.schema)
+            cls.check_schema(self.schema)  # raises jsonschema.SchemaError for a broken schema
+            self._python = cls(self.schema)
+        return self._python
+
+    @property
+    def envelope_types(self) -> set[str]:
+        return set(self.schema.get("$defs", {}).get("envelopeType", {}).get("enum", []))
 
 
 @lru_cache(maxsize=4)
-def schema_validator(path: Path) -> jsonschema.protocols.Validator:
+def load_schema(path: Path) -> CatalogSchema:
     """Compile the schema once per process; validation is the hot path of `check`."""
-    schema = json.loads(path.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
+    return CatalogSchema(path)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
@@ -75,19 +94,19 @@ def _resolve(schema: dict, root: dict) -> dict:
     return schema
 
 
-def _branch_errors(error: jsonschema.ValidationError, root: dict) -> list[jsonschema.ValidationError]:
+def _branch_errors(error: Any, root: dict) -> list[Any]:
     """For an anyOf/oneOf failure, the errors of the branch the writer most likely meant."""
-    by_branch: dict[int, list[jsonschema.ValidationError]] = {}
+    by_branch: dict[int, list[Any]] = {}
     for sub in error.context or []:
         by_branch.setdefault(sub.relative_schema_path[0], []).append(sub)
-    def wrong_shape(errs: list[jsonschema.ValidationError]) -> bool:
+    def wrong_shape(errs: list[Any]) -> bool:
         return any(not e.relative_path and e.validator in ("type", "const", "enum") for e in errs)
     plausible = {i: errs for i, errs in by_branch.items() if not wrong_shape(errs)}
     if not plausible:
         return []
 
     # Prefer the branch whose properties share most keys with what the writer wrote.
-    def score(item: tuple[int, list[jsonschema.ValidationError]]) -> tuple[int, int]:
+    def score(item: tuple[int, list[Any]]) -> tuple[int, int]:
         branch = error.validator_value[item[0]]
         props = _resolve(branch, root).get("properties", {}) if isinstance(branch, dict) else {}
         shared = len(set(error.instance) & set(props)) if isinstance(error.instance, dict) else 0
@@ -95,7 +114,7 @@ def _branch_errors(error: jsonschema.ValidationError, root: dict) -> list[jsonsc
     return min(plausible.items(), key=score)[1]
 
 
-def _describe_alternatives(error: jsonschema.ValidationError, root: dict) -> str:
+def _describe_alternatives(error: Any, root: dict) -> str:
     options = []
     for branch in error.validator_value:
         b = _resolve(branch, root)
@@ -111,7 +130,7 @@ def _describe_alternatives(error: jsonschema.ValidationError, root: dict) -> str
     return " or ".join(options)
 
 
-def _schema_problems(src: SourceFile, error: jsonschema.ValidationError, root: dict) -> Iterator[Problem]:
+def _schema_problems(src: SourceFile, error: Any, root: dict) -> Iterator[Problem]:
     path = tuple(error.absolute_path)
     v = error.validator
     inst = error.instance
@@ -199,19 +218,19 @@ def _json(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def schema_problems(src: SourceFile, validator: jsonschema.protocols.Validator, fast: Any = None) -> list[Problem]:
+def schema_problems(src: SourceFile, schema: CatalogSchema) -> list[Problem]:
     if not isinstance(src.data, dict):
         return [src.problem((), f"a catalog file must be a mapping of fields, not {_kind(src.data)}",
                             field_name="(file)")]
-    if fast is not None:
+    if schema.fast is not None:
         try:
-            if fast.is_valid(src.data):
+            if schema.fast.is_valid(src.data):
                 return []
         except Exception:  # a value jsonschema-rs cannot represent: let the Python validator judge
             pass
     problems: list[Problem] = []
-    for error in validator.iter_errors(src.data):
-        problems.extend(_schema_problems(src, error, validator.schema))
+    for error in schema.python.iter_errors(src.data):
+        problems.extend(_schema_problems(src, error, schema.schema))
     return problems
 
 

@@ -1,0 +1,245 @@
+"""Benchmark: what the catalog costs at the shipped size, 1,000 and 10,000 codes.
+
+    .venv/bin/python tools/bench.py [--sizes shipped,1000,10000] [--runs 3]
+
+Every figure is the median of --runs whole-process runs on this machine:
+  check cold / warm   `xemcat check` without / with the parse cache (.cache/xemcat), and its peak RSS
+  stage               load + validate + render inside `mkdocs build` (recorded by the hook)
+  build / baseline    `mkdocs build` of our site, and of plain MkDocs building the very same
+                      rendered pages written as static Markdown with the same mkdocs.yml minus the
+                      hook; ratio = build / baseline. "caches off" is our build with XEMCAT_CACHE=0
+                      (no parse, template or theme cache), as on a fresh CI machine
+  build RSS           peak memory of our `mkdocs build`
+  serve rebuild       time from a one-line catalog edit to `mkdocs serve` serving the new page
+  page weight         Error Codes and Troubleshooting HTML (raw / gzip) and the search index
+Writes nothing outside a temporary directory. Not run by the tests (timings are not assertions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
+
+
+def timed(args: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
+    """Wall time (s) and peak RSS (MB) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def median_of(runs: int, fn) -> tuple[float, int]:
+    results = [fn() for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def make_project(dest: Path, n: int | None) -> Path:
+    dest.mkdir(parents=True)
+    for part in ("mkdocs.yml", "docs", "templates", "tools"):
+        src = ROOT / part
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, dest / part)
+    if n is None:
+        shutil.copytree(ROOT / "catalog", dest / "catalog")
+    else:
+        from xemcat.synth import generate
+        generate(n, dest / "catalog", seed=1)
+    return dest
+
+
+def make_baseline(project: Path, dest: Path) -> Path:
+    """Same site, no hook: the generated pages written out as static Markdown files."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs.utils import get_relative_url
+
+    from xemcat import load_catalog
+    from xemcat.export import catalog_json
+    from xemcat.render import PAGES, PageLinks, render_all
+
+    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("site", ".cache"))
+    cfg = load_config(str(dest / "mkdocs.yml"))
+    urls = {pid: File(name, cfg.docs_dir, cfg.site_dir, cfg.use_directory_urls).url for pid, name, _ in PAGES}
+    links = {page: PageLinks(**{pid: get_relative_url(u, urls[page]) for pid, u in urls.items()}) for page in urls}
+    catalog = load_catalog(dest / "catalog")
+    schema_text = (dest / "catalog" / "schema.json").read_text()
+    pages = render_all(catalog, links, dest / "templates", json.loads(schema_text))
+    pages["catalog.json"] = catalog_json(catalog, cfg.site_url or "", urls)
+    pages["schema.json"] = schema_text
+    for name, text in pages.items():
+        (dest / "docs" / name).write_text(text, encoding="utf-8")
+    yml = (dest / "mkdocs.yml").read_text()
+    yml = yml.replace("hooks:\n  - tools/mkdocs_hook.py\n", "")
+    assert "\nhooks:" not in yml, "could not remove the hook from mkdocs.yml"
+    (dest / "mkdocs.yml").write_text(yml)
+    return dest
+
+
+def stage_time(project: Path) -> float:
+    log = project / "timings.jsonl"
+    log.unlink(missing_ok=True)
+    env = {**ENV, "XEMCAT_TIMINGS": str(log)}
+    timed([sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", str(project / "site")], project, env)
+    return sum(json.loads(line)["seconds"] for line in log.read_text().splitlines())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def serve_rebuild(project: Path, runs: int) -> float:
+    """Median seconds from writing a one-line edit to the new text being served."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                            cwd=project, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    page = f"http://127.0.0.1:{port}/error-codes/"
+    target = next((project / "catalog" / "sections").glob("*.yaml"))
+    original = target.read_text()
+    results = []
+    try:
+        deadline = time.monotonic() + 600
+        while "<h4" not in fetch(page):
+            if time.monotonic() > deadline:
+                raise SystemExit("mkdocs serve did not come up")
+            time.sleep(0.2)
+        time.sleep(1.0)  # let the watcher settle
+        for i in range(runs):
+            marker = f"benchmarkmarker{i}x{int(time.time())}"
+            lines = original.splitlines(keepends=True)
+            idx = next(j for j, l in enumerate(lines) if l.lstrip().startswith("description:"))
+            lines[idx] = lines[idx].rstrip("\n") + f" {marker}\n"
+            start = time.perf_counter()
+            target.write_text("".join(lines))
+            while marker not in fetch(page):
+                if time.perf_counter() - start > 600:
+                    raise SystemExit("serve rebuild timed out")
+                time.sleep(0.02)
+            results.append(time.perf_counter() - start)
+            time.sleep(1.0)
+    finally:
+        target.write_text(original)
+        proc.terminate()
+        proc.wait(timeout=20)
+    return statistics.median(results)
+
+
+def weight(site: Path) -> dict[str, str]:
+    def kb(path: Path) -> str:
+        raw = path.read_bytes()
+        return f"{len(raw) / 1024:,.0f} / {len(gzip.compress(raw, 6)) / 1024:,.0f}"
+    return {
+        "Error Codes KiB (raw / gz)": kb(site / "error-codes" / "index.html"),
+        "Troubleshooting KiB (raw / gz)": kb(site / "troubleshooting" / "index.html"),
+        "search index KiB (raw / gz)": kb(site / "search" / "search_index.json"),
+    }
+
+
+def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) -> dict[str, str]:
+    project = make_project(work / f"ours-{label}", n)
+    codes = n if n is not None else len(__import__("xemcat").load_catalog(project / "catalog").codes)
+    py = sys.executable
+    check = [py, "-m", "xemcat", "--catalog", "catalog", "check", "-q"]
+    env_cold = {**ENV, "XEMCAT_CACHE": "0", "PYTHONPATH": str(project / "tools")}
+    env_warm = {**ENV, "PYTHONPATH": str(project / "tools")}
+    cold, cold_rss = median_of(runs, lambda: timed(check, project, env_cold))
+    timed(check, project, env_warm)  # fill the cache
+    warm, warm_rss = median_of(runs, lambda: timed(check, project, env_warm))
+    stage = statistics.median(stage_time(project) for _ in range(runs))
+    build_cmd = [py, "-m", "mkdocs", "build", "-q", "--site-dir", "site"]
+    baseline_project = make_baseline(project, work / f"base-{label}")
+    ours_times, base_times, rss = [], [], 0
+    for _ in range(runs):  # interleaved, so drift on the machine hits both alike
+        t, r = timed(build_cmd, project)
+        ours_times.append(t)
+        rss = max(rss, r)
+        base_times.append(timed(build_cmd, baseline_project)[0])
+    ours, base = statistics.median(ours_times), statistics.median(base_times)
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    no_cache = {**ENV, "XEMCAT_CACHE": "0"}
+    ours_cold = median_of(runs, lambda: timed(build_cmd, project, no_cache))[0]
+    row = {
+        "codes": f"{codes:,}",
+        "check cold s (RSS MB)": f"{cold:.2f} ({cold_rss})",
+        "check warm s (RSS MB)": f"{warm:.2f} ({warm_rss})",
+        "stage s": f"{stage:.2f}",
+        "build s": f"{ours:.2f}",
+        "baseline s": f"{base:.2f}",
+        "ratio": f"{ours / base:.3f}",
+        "build s, caches off": f"{ours_cold:.2f}",
+        "ratio, caches off": f"{ours_cold / base:.3f}",
+        "build RSS MB": f"{rss}",
+        "serve rebuild s": f"{serve_rebuild(project, runs):.2f}" if serve else "-",
+    }
+    row.update(weight(project / "site"))
+    return row
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import mkdocs
+    import material
+    return (f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores; Python "
+            f"{platform.python_version()}, MkDocs {mkdocs.__version__}, Material {material.__version__}")
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="shipped,1000,10000")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--serve-max", type=int, default=1000, help="measure serve rebuild up to this many codes")
+    args = p.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="xemcat-bench-") as tmp:
+        for label in args.sizes.split(","):
+            n = None if label == "shipped" else int(label)
+            print(f"measuring {label} ...", file=sys.stderr, flush=True)
+            rows.append(bench_size(label, n, args.runs, Path(tmp), serve=(n or 0) <= args.serve_max))
+    print(f"Machine: {machine()}; median of {args.runs} runs\n")
+    keys = list(rows[0])
+    print("| " + " | ".join(["metric"] + [r["codes"] + " codes" for r in rows]) + " |")
+    print("|" + "---|" * (len(rows) + 1))
+    for k in keys[1:]:
+        print("| " + " | ".join([k] + [r[k] for r in rows]) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
