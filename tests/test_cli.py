@@ -182,3 +182,24 @@ def test_every_schema_field_has_description_and_example():
     from conftest import ROOT
     from xemcat.schema_doc import missing_docs
     assert missing_docs(json.loads((ROOT / "catalog/schema.json").read_text())) == []
+
+
+def test_pre_commit_hooks_run_on_catalog_files():
+    """Each local pre-commit hook's command works on the files its pattern selects."""
+    import re
+    import shlex
+    import sys
+    from conftest import ENV, ROOT, run
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
+    assert {h["id"] for h in hooks} == {"xemcat-fmt", "xemcat-check"}
+    files = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "catalog").rglob("*"))
+             if p.is_file() and re.search(hooks[0]["files"], str(p.relative_to(ROOT)))]
+    assert "catalog/sections/01-scope-auth.yaml" in files
+    for hook in hooks:
+        args = shlex.split(hook["entry"])
+        assert args[0] == ".venv/bin/python"
+        selected = [f for f in files if re.search(hook["files"], f)]
+        result = run([sys.executable, *args[1:], *(["--check"] if hook["id"] == "xemcat-fmt" else []), *selected],
+                     ROOT, env={**ENV, "PYTHONPATH": str(ROOT / "tools")})
+        assert result.returncode == 0, (hook["id"], result.stdout, result.stderr)

@@ -106,3 +106,13 @@ def test_every_doc_url_resolves_to_an_anchor(site):
             target = site / url.path.lstrip("/") / "index.html"
             assert url.fragment == entry["code"]
             assert url.fragment in parse_page(target).ids, entry[key]
+
+
+def test_documented_contract_matches_catalog_json(site):
+    """docs/catalog-json.md lists exactly the fields catalog.json has."""
+    import re
+    from conftest import ROOT
+    doc = (ROOT / "docs" / "catalog-json.md").read_text()
+    documented = re.findall(r"^\| `([a-z_]+)` \|", doc, flags=re.M)
+    data = json.loads((site / "catalog.json").read_text())
+    assert documented == list(data["codes"][0])

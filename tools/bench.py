@@ -9,7 +9,8 @@ Every figure is the median of --runs whole-process runs on this machine:
                       rendered pages written as static Markdown with the same mkdocs.yml minus the
                       hook; ratio = build / baseline. "caches off" is our build with XEMCAT_CACHE=0
                       (no parse, template or theme cache), as on a fresh CI machine
-  build RSS           peak memory of our `mkdocs build`
+  CPU ratio           the same comparison in CPU time (user + system), steadier on a shared machine
+  build RSS           peak memory of our `mkdocs build` (and of the baseline's)
   serve rebuild       time from a one-line catalog edit to `mkdocs serve` serving the new page
   page weight         Error Codes and Troubleshooting HTML (raw / gzip) and the search index
 Writes nothing outside a temporary directory. Not run by the tests (timings are not assertions).
@@ -38,8 +39,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
 
 
-def timed(args: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
-    """Wall time (s) and peak RSS (MB) of one whole process."""
+def timed(args: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, float]:
+    """Wall time (s), peak RSS (MB) and CPU time (user + system, s) of one whole process."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -47,7 +48,7 @@ def timed(args: list[str], cwd: Path, env: dict | None = None) -> tuple[float, i
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark step failed: {' '.join(args)}\n{proc.stderr.read().decode()[-2000:]}")
-    return elapsed, usage.ru_maxrss // 1024
+    return elapsed, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime
 
 
 def median_of(runs: int, fn) -> tuple[float, int]:
@@ -178,13 +179,13 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) ->
     stage = statistics.median(stage_time(project) for _ in range(runs))
     build_cmd = [py, "-m", "mkdocs", "build", "-q", "--site-dir", "site"]
     baseline_project = make_baseline(project, work / f"base-{label}")
-    ours_times, base_times, rss = [], [], 0
+    ours_runs, base_runs = [], []
     for _ in range(runs):  # interleaved, so drift on the machine hits both alike
-        t, r = timed(build_cmd, project)
-        ours_times.append(t)
-        rss = max(rss, r)
-        base_times.append(timed(build_cmd, baseline_project)[0])
-    ours, base = statistics.median(ours_times), statistics.median(base_times)
+        ours_runs.append(timed(build_cmd, project))
+        base_runs.append(timed(build_cmd, baseline_project))
+    ours, base = statistics.median(r[0] for r in ours_runs), statistics.median(r[0] for r in base_runs)
+    ours_cpu, base_cpu = statistics.median(r[2] for r in ours_runs), statistics.median(r[2] for r in base_runs)
+    rss, base_rss = max(r[1] for r in ours_runs), max(r[1] for r in base_runs)
     shutil.rmtree(project / ".cache", ignore_errors=True)
     no_cache = {**ENV, "XEMCAT_CACHE": "0"}
     ours_cold = median_of(runs, lambda: timed(build_cmd, project, no_cache))[0]
@@ -196,9 +197,11 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) ->
         "build s": f"{ours:.2f}",
         "baseline s": f"{base:.2f}",
         "ratio": f"{ours / base:.3f}",
+        "build CPU s / baseline CPU s": f"{ours_cpu:.2f} / {base_cpu:.2f}",
+        "CPU ratio": f"{ours_cpu / base_cpu:.3f}",
         "build s, caches off": f"{ours_cold:.2f}",
         "ratio, caches off": f"{ours_cold / base:.3f}",
-        "build RSS MB": f"{rss}",
+        "build RSS MB (baseline)": f"{rss} ({base_rss})",
         "serve rebuild s": f"{serve_rebuild(project, runs):.2f}" if serve else "-",
     }
     row.update(weight(project / "site"))
