@@ -49,8 +49,7 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
         return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"the schema is invalid: {getattr(exc, 'message', exc)}")]
     envelope_types = schema.envelope_types
     cache = cache_dir_for(catalog_dir)
-    for path in all_paths:
-        src, file_problems = load_file(path, _display(path), cache)
+    for path, (src, file_problems) in zip(all_paths, _load_all(all_paths, cache)):
         problems.extend(file_problems)
         if src is None:
             continue
@@ -62,6 +61,39 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
         wanted = {_display(p) for p in paths}
         problems = [p for p in problems if p.file in wanted]
     return files, sorted(set(problems))
+
+
+# Below this much YAML a second process costs more than it saves.
+PARALLEL_MIN_BYTES = 1_500_000
+
+
+def _load_one(args: tuple[Path, str, Path | None]):
+    return load_file(*args)
+
+
+def _load_all(paths: list[Path], cache: Path | None) -> list:
+    """Parse every file. Files found in the cache are read here; when the rest is large, it is
+    split over the machine's cores, because libyaml's parsing (not our code) is most of the
+    time of a cold `check` on thousands of codes."""
+    jobs = [(p, _display(p), cache) for p in paths]
+    results = [load_file(*job, cached_only=True) if cache else None for job in jobs]
+    misses = [i for i, r in enumerate(results) if r is None]
+    try:
+        todo_bytes = sum(paths[i].stat().st_size for i in misses)
+    except OSError:
+        todo_bytes = 0
+    workers = min(os.cpu_count() or 1, 4)
+    if workers > 1 and todo_bytes >= PARALLEL_MIN_BYTES and hasattr(os, "fork"):
+        import multiprocessing  # only a large cold catalog pays for importing these
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            parsed = list(pool.map(_load_one, [jobs[i] for i in misses],
+                                   chunksize=max(1, len(misses) // (workers * 4))))
+    else:
+        parsed = [load_file(*jobs[i]) for i in misses]
+    for i, result in zip(misses, parsed):
+        results[i] = result
+    return results
 
 
 def load_catalog(catalog_dir: Path) -> Catalog:
