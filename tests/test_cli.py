@@ -125,8 +125,9 @@ def test_diff_and_breaking_change_gate(project):
     edit(f, "      - status: 503\n", "      - status: 500\n")
     edit(f, "    retryable:\n      value: false\n      source: error-codes\n    type: unknown\n    action: >-\n      Change",
          "    retryable:\n      value: true\n      source: error-codes\n    type: unknown\n    action: >-\n      Change")
-    result = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
+    added = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
     diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project)
+    assert added.returncode == 0
     assert diff.returncode == 1  # the new entry is unfinished: diff refuses an invalid catalog
     p = project / "catalog/sections/05-approvals.yaml"
     text = p.read_text()

@@ -7,7 +7,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 
 from conftest import edit, xemcat
 
@@ -205,7 +204,6 @@ def test_github_and_json_formats(project):
 
 
 def test_github_format_is_automatic_under_actions(project):
-    import os
     from conftest import ENV
     edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
     result = xemcat("--catalog", "catalog", "check", cwd=project, env={**ENV, "GITHUB_ACTIONS": "true"})

@@ -73,7 +73,7 @@ def on_config(config):
         if not _state["serve"]:
             # Raised before MkDocs touches site/: the previous site stays as it was.
             raise Abort("\n".join(str(p) for p in exc.problems)
-                        + f"\nAborted: the catalog has {len(exc.problems)} problem(s); nothing was built.")
+                        + f"\nAborted: the catalog has {len(exc.problems)} problem(s); nothing was built.") from None
         for p in exc.problems:
             log.error(str(p))
     _record_timing("load+validate", time.perf_counter() - started)

@@ -49,7 +49,7 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
         return [], [Problem(_display(schema_path), 1, 1, "(schema)", f"the schema is invalid: {getattr(exc, 'message', exc)}")]
     envelope_types = schema.envelope_types
     cache = cache_dir_for(catalog_dir)
-    for path, (src, file_problems) in zip(all_paths, _load_all(all_paths, cache)):
+    for src, file_problems in _load_all(all_paths, cache):
         problems.extend(file_problems)
         if src is None:
             continue
@@ -91,7 +91,7 @@ def _load_all(paths: list[Path], cache: Path | None) -> list:
                                    chunksize=max(1, len(misses) // (workers * 4))))
     else:
         parsed = [load_file(*jobs[i]) for i in misses]
-    for i, result in zip(misses, parsed):
+    for i, result in zip(misses, parsed, strict=True):
         results[i] = result
     return results
 

@@ -72,7 +72,7 @@ def _load_or_report(args: argparse.Namespace):
     except CatalogError as exc:
         print(format_problems(exc.problems), file=sys.stderr)
         print("xemcat: the catalog is invalid; run `xemcat check`", file=sys.stderr)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import difflib
 import re
 
 from .model import Catalog
-from .render import NOT_DOCUMENTED, http_short, retryable_text, type_text
+from .render import http_short, retryable_text, type_text
 
 
 def _plain(text: str) -> str:

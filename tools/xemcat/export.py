@@ -10,7 +10,6 @@ null means "not documented". Fields are only ever added; a removal bumps "versio
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from .model import Catalog

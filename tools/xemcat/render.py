@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 from markdown_it import MarkdownIt
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .model import Catalog, ErrorCode, Fact, HttpStatus
 

@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .validate import resolve_ref
+
 
 @dataclass(frozen=True)
 class FieldDoc:
@@ -16,19 +18,8 @@ class FieldDoc:
     example: str
 
 
-def _resolve(node: dict, root: dict) -> dict:
-    seen = 0
-    while "$ref" in node and seen < 20:
-        target: Any = root
-        for part in node["$ref"].lstrip("#/").split("/"):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-        seen += 1
-    return node
-
-
 def _kind(node: dict, root: dict) -> str:
-    node = _resolve(node, root)
+    node = resolve_ref(node, root)
     if "const" in node:
         return f"`{json.dumps(node['const'])}`"
     if "enum" in node:
@@ -51,7 +42,7 @@ def _kind(node: dict, root: dict) -> str:
 
 
 def _example(node: dict, root: dict) -> str:
-    node = _resolve(node, root)
+    node = resolve_ref(node, root)
     examples = node.get("examples")
     if not examples:
         return ""
@@ -60,17 +51,17 @@ def _example(node: dict, root: dict) -> str:
 
 def field_docs(schema: dict, definition: str | None = None) -> list[FieldDoc]:
     """One row per field (nested one level into mappings) of a $defs entry, or of the file."""
-    node = _resolve({"$ref": f"#/$defs/{definition}"}, schema) if definition else schema
+    node = resolve_ref({"$ref": f"#/$defs/{definition}"}, schema) if definition else schema
     required = set(node.get("required", []))
     rows = []
     for name, prop in node.get("properties", {}).items():
-        full = _resolve(prop, schema)
+        full = resolve_ref(prop, schema)
         rows.append(FieldDoc(name, name in required, _kind(prop, schema), full.get("description", ""),
                              _example(prop, schema)))
         if full.get("type") == "object" and "properties" in full and definition:
             sub_required = set(full.get("required", []))
             for sub, sp in full["properties"].items():
-                sfull = _resolve(sp, schema)
+                sfull = resolve_ref(sp, schema)
                 rows.append(FieldDoc(f"{name}.{sub}", sub in sub_required, _kind(sp, schema),
                                      sfull.get("description", ""), _example(sp, schema)))
     return rows
@@ -83,7 +74,7 @@ def missing_docs(schema: dict) -> list[str]:
     def walk(node: Any, path: str) -> None:
         if isinstance(node, dict):
             for name, prop in (node.get("properties") or {}).items():
-                full = _resolve(prop, schema)
+                full = resolve_ref(prop, schema)
                 if not full.get("description") or "examples" not in full:
                     out.append(f"{path}.{name}".lstrip("."))
             for key, value in node.items():

@@ -82,16 +82,16 @@ def _did_you_mean(word: Any, candidates: Iterable[str]) -> str:
     return f"; did you mean `{best}`?" if best else ""
 
 
-def _resolve(schema: dict, root: dict) -> dict:
-    while isinstance(schema, dict) and "$ref" in schema and len(schema) <= 4:
-        ref = schema["$ref"]
-        node: Any = root
-        for part in ref.lstrip("#/").split("/"):
-            node = node[part]
-        merged = {k: v for k, v in schema.items() if k != "$ref"}
-        merged.update(node)
-        schema = merged
-    return schema
+def resolve_ref(node: Any, root: dict) -> Any:
+    """Follow local `$ref`s ("#/$defs/x"); keys written beside a $ref (its description) win."""
+    for _ in range(20):  # a bound, in case a schema refers to itself
+        if not (isinstance(node, dict) and "$ref" in node):
+            break
+        target: Any = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target[part]
+        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
 
 
 def _branch_errors(error: Any, root: dict) -> list[Any]:
@@ -108,7 +108,7 @@ def _branch_errors(error: Any, root: dict) -> list[Any]:
     # Prefer the branch whose properties share most keys with what the writer wrote.
     def score(item: tuple[int, list[Any]]) -> tuple[int, int]:
         branch = error.validator_value[item[0]]
-        props = _resolve(branch, root).get("properties", {}) if isinstance(branch, dict) else {}
+        props = resolve_ref(branch, root).get("properties", {}) if isinstance(branch, dict) else {}
         shared = len(set(error.instance) & set(props)) if isinstance(error.instance, dict) else 0
         return (-shared, len(item[1]))
     return min(plausible.items(), key=score)[1]
@@ -117,7 +117,7 @@ def _branch_errors(error: Any, root: dict) -> list[Any]:
 def _describe_alternatives(error: Any, root: dict) -> str:
     options = []
     for branch in error.validator_value:
-        b = _resolve(branch, root)
+        b = resolve_ref(branch, root)
         if "const" in b:
             options.append(f"`{b['const']}`")
         elif b.get("type") == "object":
