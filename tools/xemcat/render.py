@@ -200,18 +200,6 @@ def render_page(name: str, catalog: Catalog, links: PageLinks = PageLinks(),
     return template.render({**(context or _context(catalog)), "links": links})
 
 
-def render_troubleshooting(catalog: Catalog, links: PageLinks = PageLinks(), templates_dir: Path = TEMPLATES_DIR) -> str:
-    return render_page("troubleshooting.md.j2", catalog, links, templates_dir)
-
-
-def render_error_codes(catalog: Catalog, links: PageLinks = PageLinks(), templates_dir: Path = TEMPLATES_DIR) -> str:
-    return render_page("error-codes.md.j2", catalog, links, templates_dir)
-
-
-def render_diagnostics(catalog: Catalog, links: PageLinks = PageLinks(), templates_dir: Path = TEMPLATES_DIR) -> str:
-    return render_page("diagnostics.md.j2", catalog, links, templates_dir)
-
-
 def render_all(catalog: Catalog, links: dict[str, PageLinks] | None = None,
                templates_dir: Path = TEMPLATES_DIR, schema: dict | None = None) -> dict[str, str]:
     """Every generated page: file name -> Markdown. ``links`` maps page id -> links seen from it;
