@@ -92,9 +92,8 @@ def describe_path(data: Any, path: Path_) -> str:
 
 
 def _clamp(mark: Any, line_count: int) -> tuple[int, int]:
-    line = min(mark.line + 1, max(line_count, 1))
-    col = mark.column + 1 if mark.line + 1 <= line_count else 1
-    return line, col
+    """1-based position of a YAML mark, never past the file's last line (libyaml may point at EOF)."""
+    return _clamp_pos((mark.line + 1, mark.column + 1), line_count)
 
 
 def load_file(path: Path, display: str | None = None, cache_dir: Path | None = None,
