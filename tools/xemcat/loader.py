@@ -40,14 +40,15 @@ class SourceFile:
     line_count: int
     value_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_pos: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    # Loaded from the cache: positions are only worked out (by parsing again) if a problem needs one.
-    unparsed_text: str | None = None
+    text: str = ""  # the file's text as parsed
+    # Positions are only worked out (by parsing `text` again) when a problem needs one.
+    positions_pending: bool = False
 
     def pos(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of the nearest enclosing value that has one."""
-        if self.unparsed_text is not None:
-            text, self.unparsed_text = self.unparsed_text, None
-            fresh, _ = load_text(text, self.path, self.display, positions=True)
+        if self.positions_pending:
+            self.positions_pending = False
+            fresh, _ = load_text(self.text, self.path, self.display, positions=True)
             if fresh is not None:
                 self.value_pos, self.key_pos = fresh.value_pos, fresh.key_pos
         table = self.key_pos if key else self.value_pos
@@ -119,7 +120,8 @@ def load_file(path: Path, display: str | None = None, cache_dir: Path | None = N
     try:
         data, line_count, saved = marshal.loads(entry.read_bytes())
         problems = [Problem(display, *p) for p in saved]
-        src = SourceFile(path=path, display=display, data=data, line_count=line_count, unparsed_text=text)
+        src = SourceFile(path=path, display=display, data=data, line_count=line_count, text=text,
+                         positions_pending=True)
         return (None if data == _EMPTY_MARK else src), problems
     except Exception:  # no entry, or an unreadable one: parse the file
         if cached_only:
@@ -157,7 +159,7 @@ def load_text(text: str, path: Path, display: str,
     by default they are worked out later, by parsing again, the first time one is asked for;
     a clean catalog never builds them (at 10,000 codes: a third less time and memory)."""
     line_count = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
-    src = SourceFile(path=path, display=display, data=None, line_count=line_count)
+    src = SourceFile(path=path, display=display, data=None, line_count=line_count, text=text)
     problems: list[Problem] = []
     try:
         data, found = _build(text, src, record=positions)
@@ -184,7 +186,7 @@ def load_text(text: str, path: Path, display: str,
         return None, [Problem(display, 1, 1, "(file)", "file is empty; expected a mapping of catalog fields")]
     src.data = data
     if not positions:
-        src.unparsed_text = text
+        src.positions_pending = True
     if any(line > max(line_count, 1) for line, _ in src.value_pos.values()):
         src.value_pos = {k: _clamp_pos(v, line_count) for k, v in src.value_pos.items()}
         src.key_pos = {k: _clamp_pos(v, line_count) for k, v in src.key_pos.items()}

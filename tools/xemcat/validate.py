@@ -264,10 +264,7 @@ def _words_regex(text: str) -> str:
 def _find_token(src: SourceFile, path: tuple, token: str) -> tuple[int, int]:
     """Line/column of `token` in the file at or after the value at `path` (folded text spans lines)."""
     line, col = src.pos(path)
-    try:
-        lines = src.path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return line, col
+    lines = src.text.splitlines()
     for i in range(line - 1, min(len(lines), line + 40)):
         start = col - 1 if i == line - 1 else 0
         j = lines[i].find(token, start)
