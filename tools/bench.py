@@ -76,16 +76,19 @@ def make_baseline(project: Path, dest: Path) -> Path:
     from mkdocs.utils import get_relative_url
 
     from xemcat import load_catalog
+    from xemcat.cli import render_pages
     from xemcat.export import catalog_json
-    from xemcat.render import PAGES, PageLinks, render_all
+    from xemcat.render import PAGES, PageLinks
 
     shutil.copytree(project, dest, ignore=shutil.ignore_patterns("site", ".cache"))
     cfg = load_config(str(dest / "mkdocs.yml"))
-    urls = {pid: File(name, cfg.docs_dir, cfg.site_dir, cfg.use_directory_urls).url for pid, name, _ in PAGES}
+    urls = {p.id: File(p.file, cfg.docs_dir, cfg.site_dir, cfg.use_directory_urls).url for p in PAGES}
     links = {page: PageLinks(**{pid: get_relative_url(u, urls[page]) for pid, u in urls.items()}) for page in urls}
     catalog = load_catalog(dest / "catalog")
     schema_text = (dest / "catalog" / "schema.json").read_text()
-    pages = render_all(catalog, links, dest / "templates", json.loads(schema_text))
+    # The rendered HTML as static Markdown pages (raw HTML blocks pass through Markdown).
+    pages = {p.spec.file: f"---\ntitle: {json.dumps(p.spec.title)}\n---\n\n{p.html}"
+             for p in render_pages(catalog, dest / "catalog", dest / "templates", links)}
     pages["catalog.json"] = catalog_json(catalog, cfg.site_url or "", urls)
     pages["schema.json"] = schema_text
     for name, text in pages.items():

@@ -1,17 +1,22 @@
-"""MkDocs adapter: the only code that knows about MkDocs. It loads and validates the catalog,
-renders the pages with xemcat and hands them to MkDocs as generated files.
+"""MkDocs adapter: the only code that knows about MkDocs. It loads, validates and renders the
+catalog with xemcat and hands the pages to MkDocs as generated files.
 
-* `mkdocs build`: an invalid catalog stops the build in `on_config`, before MkDocs cleans or
-  writes anything in site/, printing one FILE:LINE:COL line per problem (exit status 1).
+* Everything is rendered in `on_config`, before MkDocs cleans or writes anything in site/: an
+  invalid catalog or a broken template stops `mkdocs build` there, printing one FILE:LINE:COL
+  line per problem (exit status 1), and the previous site stays as it was.
+* The generated pages are final HTML. MkDocs gets a Markdown file holding only the page's front
+  matter, and `on_page_content` puts the rendered HTML in place of its (empty) conversion, so no
+  Markdown extension ever reads catalog text. The page's headings become its table of contents
+  (and so its search sections), its ids the anchors MkDocs validates links against.
 * `mkdocs serve`: an invalid catalog does not stop the server (a failed rebuild would leave page
   requests hanging); the generated pages show the problem list instead, and the terminal logs it.
-  The next good save brings the pages back.
 
 Moving to another generator (e.g. Zensical) means rewriting this file, nothing else.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import os
@@ -19,19 +24,20 @@ import subprocess
 import time
 from pathlib import Path
 
-import jinja2
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from xemcat.catalog import load_catalog
+from xemcat.cli import render_pages
 from xemcat.export import catalog_json
 from xemcat.problems import CatalogError
-from xemcat.render import PAGES, PageLinks, render_all, render_problems_page
+from xemcat.render import PAGES, PageLinks, RenderedPage, render_problems_page
 
 log = logging.getLogger("mkdocs.plugins.xemcat")
 
-_state: dict = {"serve": False, "catalog": None, "problems": []}
+_state: dict = {"serve": False, "pages": {}, "extra": {}}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -65,53 +71,62 @@ def _record_timing(stage: str, seconds: float) -> None:
 def on_config(config):
     root = _root(config)
     _set_source_date_epoch(root)
+    urls = {p.id: File(p.file, config.docs_dir, config.site_dir, config.use_directory_urls).url for p in PAGES}
+    links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()})
+             for page in urls}
     started = time.perf_counter()
     try:
-        _state["catalog"], _state["problems"] = load_catalog(root / "catalog"), []
+        catalog = load_catalog(root / "catalog")
+        rendered = render_pages(catalog, root / "catalog", root / "templates", links)
+        extra = {"catalog.json": catalog_json(catalog, config.site_url or "", urls),
+                 "schema.json": (root / "catalog" / "schema.json").read_text(encoding="utf-8")}
     except CatalogError as exc:
-        _state["catalog"], _state["problems"] = None, exc.problems
         if not _state["serve"]:
             # Raised before MkDocs touches site/: the previous site stays as it was.
             raise Abort("\n".join(str(p) for p in exc.problems)
-                        + f"\nAborted: the catalog has {len(exc.problems)} problem(s); nothing was built.") from None
+                        + f"\nAborted: {len(exc.problems)} problem(s) in the catalog or templates; "
+                          "nothing was built.") from None
         for p in exc.problems:
             log.error(str(p))
-    _record_timing("load+validate", time.perf_counter() - started)
+        rendered, extra = [render_problems_page(spec, exc.problems) for spec in PAGES], {}
+    _state["pages"] = {page.spec.file: page for page in rendered}
+    _state["extra"] = extra
+    _record_timing("load+validate+render", time.perf_counter() - started)
     return config
 
 
 def on_files(files: Files, config) -> Files:
-    urls = {pid: File(name, config.docs_dir, config.site_dir, config.use_directory_urls).url
-            for pid, name, _ in PAGES}
-    started = time.perf_counter()
-    if _state["catalog"] is not None:
-        links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()})
-                 for page in urls}
-        schema = (_root(config) / "catalog" / "schema.json").read_text(encoding="utf-8")
-        pages = render_all(_state["catalog"], links, _root(config) / "templates", json.loads(schema))
-        pages["catalog.json"] = catalog_json(_state["catalog"], config.site_url or "", urls)
-        pages["schema.json"] = schema
-        # Nothing after this needs the model: free it before MkDocs' own memory peak (page
-        # conversion and the search index), which at 10,000 codes is ~270 MB by itself.
-        _state["catalog"] = None
-    else:
-        pages = {name: render_problems_page(_state["problems"]) for _, name, _ in PAGES}
-    for name, content in pages.items():
-        if files.get_file_from_path(name) is not None:  # a hand-written copy would silently win
-            raise Abort(f"docs/{name}: this file is generated from catalog/; delete the hand-written copy")
-        files.append(File.generated(config, name, content=content))
-    _record_timing("render", time.perf_counter() - started)
+    for name, page in _state["pages"].items():
+        front_matter = f"---\ntitle: {json.dumps(page.spec.title)}\ndescription: {json.dumps(page.spec.description)}\n---\n"
+        _add(files, config, name, front_matter)
+    for name, content in _state["extra"].items():
+        _add(files, config, name, content)
     return files
 
 
-def on_env(env, config, files):
-    """Keep the theme's compiled templates between builds. MkDocs compiles all of Material's
-    templates anew on every build, which is most of a small site's rebuild under `serve`."""
-    if os.environ.get("XEMCAT_CACHE", "1") != "0":
-        directory = _root(config) / ".cache" / "xemcat" / "theme"
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(directory))
-        except OSError:  # read-only checkout: no cache
-            pass
-    return env
+def _add(files: Files, config, name: str, content: str) -> None:
+    if files.get_file_from_path(name) is not None:  # a hand-written copy would silently win
+        raise Abort(f"docs/{name}: this file is generated from catalog/; delete the hand-written copy")
+    files.append(File.generated(config, name, content=content))
+
+
+def on_page_content(html_content: str, page, config, files) -> str:
+    rendered: RenderedPage | None = _state["pages"].get(page.file.src_uri)
+    if rendered is None:
+        return html_content
+    page.toc = get_toc(_toc_tokens(rendered))
+    page.present_anchor_ids = set(rendered.ids)
+    return rendered.html
+
+
+def _toc_tokens(page: RenderedPage) -> list[dict]:
+    """The page's headings nested by level, in the shape MkDocs' get_toc takes (names as HTML)."""
+    root: dict = {"level": 0, "children": []}
+    stack = [root]
+    for h in page.headings:
+        token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
+        while stack[-1]["level"] >= h.level:
+            stack.pop()
+        stack[-1]["children"].append(token)
+        stack.append(token)
+    return root["children"]

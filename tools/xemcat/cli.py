@@ -11,11 +11,13 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
 
-from .catalog import check_catalog, load_catalog
+from .catalog import catalog_from_files, check_catalog, load_catalog
+from .model import Catalog
 from .problems import CatalogError, format_problems
 
 DEFAULT_CATALOG = Path("catalog")
@@ -31,9 +33,38 @@ class _Parser(argparse.ArgumentParser):
 def _catalog_dir(args: argparse.Namespace) -> Path:
     d = Path(args.catalog)
     if not d.is_dir():
-        print(f"xemcat: error: catalog directory not found: {d}", file=sys.stderr)
-        raise SystemExit(2)
+        _, problems = check_catalog(d)
+        print(format_problems(problems), file=sys.stderr)
+        raise SystemExit(1)
     return d
+
+
+def _templates_dir(args: argparse.Namespace) -> Path:
+    return Path(args.templates) if args.templates else Path(args.catalog).parent / "templates"
+
+
+def command_reference() -> list[tuple[str, str, str]]:
+    """(name, --help text, one-line summary) of each subcommand, straight from the parser:
+    the one source of the Contributing page's command reference."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
+    out = []
+    for name, p in sub.choices.items():
+        p.prog = f"xemcat {name}"  # stable text whatever the running program is called
+        p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=88)
+        out.append((name, p.format_help().strip(), summaries.get(name, "")))
+    return out
+
+
+def render_pages(catalog: Catalog, catalog_dir: Path, templates_dir: Path, links: dict | None = None) -> list:
+    """Every generated page, with the field and command references the Contributing page needs.
+    Raises CatalogError naming the template line when a template is broken."""
+    from .render import render_all
+    from .schema_doc import field_docs
+    schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
+    docs = {"code": field_docs(schema, "errorCode"), "file": field_docs(schema)}
+    return render_all(catalog, templates_dir, links, docs, command_reference())
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -45,7 +76,13 @@ def cmd_check(args: argparse.Namespace) -> int:
         if missing:
             print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
             return 2
-    _, problems = check_catalog(catalog_dir, paths)
+    files, problems = check_catalog(catalog_dir, paths)
+    templates = _templates_dir(args)
+    if not problems and paths is None and templates.is_dir():
+        try:  # the templates are part of what a pull request can break
+            render_pages(catalog_from_files(files), catalog_dir, templates)
+        except CatalogError as exc:
+            problems = exc.problems
     if args.against:
         from .breaking import GitError, breaking_problems
         try:
@@ -133,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
     parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
                         help="catalog directory (default: ./catalog)")
+    parser.add_argument("--templates", default=None,
+                        help="templates directory, checked by `check` (default: templates/ beside the catalog)")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("check", help="validate the catalog and print every problem as FILE:LINE:COL")

@@ -27,7 +27,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString
 
 from .catalog import catalog_files
-from .validate import TEXT_KEYS
+from .vocabulary import TEXT_KEYS
 
 WIDTH = 100
 

@@ -16,6 +16,8 @@ _LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x8
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """``col`` 0 means the column is not known (a template line)."""
+
     file: str
     line: int
     col: int
@@ -24,14 +26,16 @@ class Problem:
 
     def __str__(self) -> str:
         # One line per problem, always: a value quoted in a message may contain line breaks.
-        text = f"{self.file}:{self.line}:{self.col}: {self.field}: {self.message}"
+        where = f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
+        text = f"{where}: {self.field}: {self.message}"
         return text.translate(_LINE_BREAKS)
 
     def github(self) -> str:
         # GitHub workflow commands need '%', CR and LF escaped in the message.
         msg = f"{self.field}: {self.message}"
         msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").translate(_LINE_BREAKS)
-        return f"::error file={self.file},line={self.line},col={self.col}::{msg}"
+        col = f",col={self.col}" if self.col else ""
+        return f"::error file={self.file},line={self.line}{col}::{msg}"
 
 
 class CatalogError(Exception):

@@ -1,81 +1,122 @@
-"""Render the catalog into Markdown pages (with raw HTML tables) through Jinja templates.
+"""Render the catalog into the generated pages through Jinja templates.
 
-Site-generator independent: the caller says where the pages will live relative to each
-other (``PageLinks``); the MkDocs hook is one such caller, the tests and benchmark others.
+The templates produce the pages' final HTML (not Markdown), so no Markdown processor ever reads
+catalog text a second time: prose goes through ``text.inline`` and everything else is escaped
+by Jinja's autoescaping. A page comes back with its headings and ids, which a site generator
+needs for its table of contents, search and anchor checks.
 
-Catalog text is inline Markdown. It is rendered here by markdown-it-py with raw HTML
-disabled, so `<script>`, `|` and line breaks in catalog text always come out as literal
-text, never as markup and never as a broken table.
+Site-generator independent: the caller says where the pages live relative to each other
+(``PageLinks``) and which templates directory to use; the MkDocs hook is one such caller, the
+command-line tool, tests and benchmark others. Template mistakes (syntax errors, undefined
+names) are reported as ``templates/FILE:LINE`` problems, never as a traceback.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
+import traceback
 from dataclasses import dataclass
-from functools import lru_cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markdown_it import MarkdownIt
 from markupsafe import Markup
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JsonLexer
 
+from . import text
 from .model import Catalog, ErrorCode, Fact, HttpStatus
+from .problems import CatalogError, Problem
+from .vocabulary import command_pattern
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 NOT_DOCUMENTED = "not documented"
 
 
-# The generated pages and their templates: (page id, file name, template).
+@dataclass(frozen=True)
+class PageSpec:
+    id: str
+    file: str  # the page's source name, as the site generator knows it
+    template: str
+    title: str
+    description: str
+
+
 PAGES = (
-    ("troubleshooting", "troubleshooting.md", "troubleshooting.md.j2"),
-    ("error_codes", "error-codes.md", "error-codes.md.j2"),
-    ("diagnostics", "diagnostics.md", "diagnostics.md.j2"),
-    ("contributing", "contributing.md", "contributing.md.j2"),
+    PageSpec("troubleshooting", "troubleshooting.md", "troubleshooting.html.j2", "Troubleshooting",
+             "The operator action and the xeroctl diagnostic for every XEM router error code."),
+    PageSpec("error_codes", "error-codes.md", "error-codes.html.j2", "Error Codes",
+             "Every XEM router error code with its HTTP status, envelope type, retry behaviour and "
+             "JSON envelope."),
+    PageSpec("diagnostics", "diagnostics.md", "diagnostics.html.j2", "Diagnostics",
+             "Each xeroctl command the catalog uses, what it shows and the error codes it diagnoses."),
+    PageSpec("contributing", "contributing.md", "contributing.html.j2", "Contributing to the catalog",
+             "How to add or change an XEM error code, the catalog's field reference, commands and "
+             "deprecation policy."),
 )
 
 
 @dataclass(frozen=True)
 class PageLinks:
-    """Where the generated pages are, as seen from the page being rendered.
-
-    Markdown links use the source file names (``doc``) so the site generator checks and
-    rewrites them; raw-HTML tables cannot be rewritten, so they use final URLs (these
-    fields), which the site adapter computes. The defaults fit sibling pages with
-    directory URLs (``error-codes/``).
-    """
+    """URLs of the generated pages as seen from the page being rendered. The defaults fit
+    sibling pages with directory URLs (``error-codes/``); the site adapter computes the real ones."""
 
     troubleshooting: str = "../troubleshooting/"
     error_codes: str = "../error-codes/"
     diagnostics: str = "../diagnostics/"
     contributing: str = "../contributing/"
 
-    @property
-    def doc(self) -> dict[str, str]:
-        return {page_id: file for page_id, file, _ in PAGES}
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-_CODE_TAG = re.compile(r"<code>([a-z][a-z0-9_]*)</code>")
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    id: str
+    title: str  # plain text
 
 
-class InlineMarkdown:
-    """Turns catalog text into safe inline HTML and links backticked codes to their entries."""
+@dataclass(frozen=True)
+class RenderedPage:
+    spec: PageSpec
+    html: str
+    headings: tuple[Heading, ...]
+    ids: frozenset[str]  # every id attribute: the anchors other pages may link to
 
-    def __init__(self, codes: set[str]):
-        self.codes = codes
 
-    def __call__(self, text: str | None, link_codes: str | None = "") -> Markup:
-        if not text:
-            return Markup("")
-        # Line breaks in YAML text are layout, not meaning: fold them so no table cell breaks.
-        html = _md.renderInline(" ".join(text.split()))
-        if link_codes is not None:
-            html = _CODE_TAG.sub(
-                lambda m: f'<a href="{link_codes}#{m.group(1)}"><code>{m.group(1)}</code></a>'
-                if m.group(1) in self.codes else m.group(0), html)
-        return Markup(html)
+class _Outline(HTMLParser):
+    """Collects the headings (with their text, minus the permalink) and all ids of a page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.headings: list[Heading] = []
+        self._heading: tuple[int, str, list[str]] | None = None
+        self._in_permalink = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and a.get("id"):
+            self._heading = (int(tag[1]), a["id"], [])
+        elif tag == "a" and "headerlink" in (a.get("class") or ""):
+            self._in_permalink = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._in_permalink = False
+        elif self._heading and tag == f"h{self._heading[0]}":
+            level, hid, parts = self._heading
+            self.headings.append(Heading(level, hid, " ".join("".join(parts).split())))
+            self._heading = None
+
+    def handle_data(self, data: str) -> None:
+        if self._heading and not self._in_permalink:
+            self._heading[2].append(data)
+
+
+# ---------------------------------------------------------------- values shown in the pages
 
 
 def http_short(http: tuple[HttpStatus, ...]) -> str:
@@ -101,123 +142,122 @@ def filter_values(code: ErrorCode) -> dict[str, str]:
     }
 
 
-def code_block(text: str, lang: str = "") -> Markup:
-    """A fenced code block whose fence is longer than any backtick run inside it."""
-    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return Markup(f"{fence}{lang}\n{text}\n{fence}")
+_JSON_FORMAT = HtmlFormatter(nowrap=True)
 
 
-def command_html(command: str) -> Markup:
-    """A diagnostic command as a code block, so Material gives it a copy button."""
-    return Markup('<div class="highlight xem-cmd"><pre><span></span><code>{}</code></pre></div>').format(command)
+def json_block(value: Any) -> Markup:
+    """A JSON value as a highlighted block (Pygments escapes every character it is given)."""
+    source = json.dumps(value, indent=2, ensure_ascii=False)
+    body = highlight(source, JsonLexer(), _JSON_FORMAT)
+    return Markup('<div class="language-json highlight"><pre><span></span><code>{}</code></pre></div>'
+                  ).format(Markup(body.rstrip("\n")))
 
 
-def envelope_json(code: ErrorCode) -> str:
-    return json.dumps(code.envelope(), indent=2, ensure_ascii=False)
+# ---------------------------------------------------------------- templates
 
 
-def _bytecode_cache(templates_dir: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in .cache/xemcat/jinja: compiling them is a third of a small build."""
-    if os.environ.get("XEMCAT_CACHE", "1") == "0":
-        return None
-    directory = templates_dir.resolve().parent / ".cache" / "xemcat" / "jinja"
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError:  # read-only checkout: compile every time
-        return None
-    return jinja2.FileSystemBytecodeCache(str(directory))
-
-
-@lru_cache(maxsize=4)
 def _environment(templates_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
-        bytecode_cache=_bytecode_cache(templates_dir),
-        autoescape=True,  # every catalog value is escaped unless a helper made it safe
-        undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly
+        autoescape=True,  # every catalog value is escaped unless text.inline rendered it
+        undefined=jinja2.StrictUndefined,  # a typo in a template is an error, not an empty string
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        # Markdown heading ids are written `{#id}`, which collides with Jinja's `{#` comments.
-        comment_start_string="{##",
-        comment_end_string="##}",
     )
-    env.filters.update(http_short=http_short, retryable_text=retryable_text, type_text=type_text,
-                       code_block=code_block, command_html=command_html, envelope_json=envelope_json)
+    env.filters.update(http_short=http_short, retryable_text=retryable_text, json_block=json_block)
     env.globals.update(NOT_DOCUMENTED=NOT_DOCUMENTED, filter_values=filter_values)
     return env
 
 
-def _commands_reference() -> list[tuple[str, str, str]]:
-    """(name, --help text, one-line summary) of each subcommand, straight from the CLI parser."""
-    import argparse
-
-    from .cli import build_parser  # the parser is the one source of the command reference
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
-    out = []
-    for name, p in sub.choices.items():
-        p.prog = f"xemcat {name}"  # stable text whatever the running program is called
-        p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=88)
-        out.append((name, p.format_help().strip(), summaries.get(name, "")))
-    return out
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
-def _context(catalog: Catalog, schema: dict | None = None) -> dict[str, Any]:
-    md = InlineMarkdown(set(catalog.by_code))
+def template_problem(exc: Exception, templates_dir: Path) -> Problem:
+    """Where in templates/ a rendering failure happened, as a problem line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        name, line = exc.filename or exc.name or "?", exc.lineno
+        message = f"template syntax error: {exc.message}"
+    else:
+        name, line = "?", 0
+        root = str(templates_dir.resolve())
+        for frame in traceback.extract_tb(exc.__traceback__):  # Jinja maps frames to template lines
+            if frame.filename and os.path.abspath(frame.filename).startswith(root):
+                name, line = frame.filename, frame.lineno or 0
+        if isinstance(exc, jinja2.TemplateNotFound):
+            name, line = str(templates_dir / exc.name), 0
+        message = getattr(exc, "message", None) or str(exc)
+        if not isinstance(exc, jinja2.UndefinedError):
+            message = f"{type(exc).__name__}: {message}"
+    path = Path(name) if os.path.isabs(name) else templates_dir / name
+    return Problem(_display(path), max(line, 1), 0, "(template)", message)
+
+
+def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> dict[str, Any]:
+    codes = frozenset(catalog.by_code)
     diagnosed_by: dict[str, list[ErrorCode]] = {c.form: [] for c in catalog.commands}
-    from .validate import command_pattern  # the one definition of "matches a form"
     patterns = [(c.form, command_pattern(c.form)) for c in catalog.commands]
     for code in catalog.codes:
-        if code.diagnostic.command:
-            for form, rx in patterns:
-                if rx.fullmatch(code.diagnostic.command):
-                    diagnosed_by[form].append(code)
-                    break
+        form = next((f for f, rx in patterns if code.diagnostic.command and rx.fullmatch(code.diagnostic.command)),
+                    None)
+        if form:
+            diagnosed_by[form].append(code)
     codes_by_type: dict[str, list[ErrorCode]] = {}
     for code in catalog.codes:
         if code.type.known:
             codes_by_type.setdefault(code.type.value, []).append(code)
-    from .schema_doc import field_docs
+    example = catalog.envelope["example"]
     return {
-        "code_fields": field_docs(schema, "errorCode") if schema else [],
-        "file_fields": field_docs(schema) if schema else [],
-        "commands": _commands_reference(),
         "catalog": catalog,
-        "md": md,
+        "md": lambda value, code_url="": text.inline(value, codes, code_url),
         "sources": catalog.sources,
         "diagnosed_by": diagnosed_by,
         "codes_by_type": codes_by_type,
         "no_diagnostic": [c for c in catalog.codes if not c.diagnostic.command],
+        "example_envelope": {"error": {k: example[k] for k in ("message", "type", "code", "param")}},
+        "code_fields": field_docs.get("code", []),
+        "file_fields": field_docs.get("file", []),
+        "commands": commands,
     }
 
 
-def render_page(name: str, catalog: Catalog, links: PageLinks = PageLinks(),
-                templates_dir: Path = TEMPLATES_DIR, context: dict[str, Any] | None = None) -> str:
-    template = _environment(templates_dir).get_template(name)
-    return template.render({**(context or _context(catalog)), "links": links})
+def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks] | None = None,
+               field_docs: dict[str, list] | None = None, commands: list | None = None) -> list[RenderedPage]:
+    """Every generated page. ``links`` maps page id -> links seen from that page; ``field_docs``
+    ({"code": [...], "file": [...]}) and ``commands`` ((name, usage, summary) of each xemcat
+    command) feed the Contributing page. Raises CatalogError naming the template and line when a
+    template is broken."""
+    env = _environment(templates_dir)
+    context = _context(catalog, field_docs or {}, commands or [])
+    pages = []
+    for spec in PAGES:
+        try:
+            html = env.get_template(spec.template).render({**context, "links": (links or {}).get(spec.id, PageLinks())})
+        except Exception as exc:  # any failure inside a template is the template's problem
+            raise CatalogError([template_problem(exc, templates_dir)]) from None
+        pages.append(outline(spec, html))
+    return pages
 
 
-def render_all(catalog: Catalog, links: dict[str, PageLinks] | None = None,
-               templates_dir: Path = TEMPLATES_DIR, schema: dict | None = None) -> dict[str, str]:
-    """Every generated page: file name -> Markdown. ``links`` maps page id -> links seen from it;
-    ``schema`` (catalog/schema.json) feeds the Contributing page's field reference."""
-    if schema is None:
-        schema = json.loads((templates_dir.parent / "catalog" / "schema.json").read_text(encoding="utf-8"))
-    context = _context(catalog, schema)
-    links = links or {}
-    return {file: render_page(tpl, catalog, links.get(page_id, PageLinks()), templates_dir, context)
-            for page_id, file, tpl in PAGES}
+def outline(spec: PageSpec, html: str) -> RenderedPage:
+    parser = _Outline()
+    parser.feed(html)
+    parser.close()
+    return RenderedPage(spec, html, tuple(parser.headings), frozenset(parser.ids))
 
 
-def render_problems_page(problems) -> str:
+def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPage:
     """What the preview shows in place of a generated page while the catalog is invalid."""
     listing = "\n".join(str(p) for p in problems)
-    return (
-        "# Catalog has problems\n\n"
-        '!!! failure "The catalog is invalid, so this page could not be generated"\n\n'
-        "    Fix these and save; the preview reloads on its own. `mkdocs build` refuses to build until then.\n\n"
-        + str(code_block(listing, "text")) + "\n"
-    )
+    html = Markup(
+        '<h1 id="catalog-has-problems">Catalog has problems</h1>\n'
+        '<div class="admonition failure">\n'
+        '<p class="admonition-title">The catalog is invalid, so this page could not be generated</p>\n'
+        "<p>Fix these and save; the preview reloads on its own. <code>mkdocs build</code> refuses to "
+        "build until then.</p>\n</div>\n"
+        '<div class="highlight"><pre><span></span><code>{}</code></pre></div>\n').format(listing)
+    return outline(spec, str(html))

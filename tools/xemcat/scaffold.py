@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from .catalog import check_catalog
-from .validate import closest
+from .vocabulary import closest
 
 SKELETON = """
   - code: {code}

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .validate import resolve_ref
+from .vocabulary import resolve_ref
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,11 @@ def _kind(node: dict, root: dict) -> str:
         return "mapping" + (f" ({', '.join(props)})" if props else "")
     if t == "array":
         return "list"
-    if t == "string" and node.get("minLength") == 1 and node.get("pattern") == "\\S":
+    defs = root.get("$defs", {})
+    if t == "string" and node.get("pattern") == defs.get("text", {}).get("pattern"):
         return "text (inline Markdown)"
+    if t == "string" and node.get("pattern") == defs.get("line", {}).get("pattern"):
+        return "one line of plain text"
     if isinstance(t, list):
         return " or ".join(t)
     return t or "value"

@@ -1,0 +1,94 @@
+"""The one path by which catalog text becomes HTML.
+
+Catalog prose (descriptions, actions, notes, advice, meanings, `when`, `shows`, reasons) is
+inline Markdown rendered here by markdown-it with raw HTML and images disabled; every other
+catalog string (codes, ids, titles, types, commands, example messages) is plain text that the
+templates escape. Nothing downstream parses the result as Markdown again: the generated pages
+are final HTML (see render.py), so syntax of other Markdown dialects (attribute lists,
+admonitions, ...) in catalog text stays literal.
+
+Links are checked structurally, the way a browser will read them, not against a list of bad
+patterns: a link is allowed only if, after the decoding the browser does, it has no scheme
+(relative or `#` links) or its scheme is http, https or mailto. ``link_problems`` gives the
+validator the same answer the renderer acts on.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+# What the WHATWG URL parser strips before reading a URL: leading/trailing C0 controls and
+# spaces, and every ASCII tab or newline anywhere ("java\tscript:" is "javascript:").
+_URL_TRIM = "".join(chr(c) for c in range(0x21))
+_URL_DROP = str.maketrans("", "", "\t\n\r")
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+
+
+def link_problem(href: str) -> str | None:
+    """Why a link target is not allowed in catalog text, or None when it is."""
+    url = href.strip(_URL_TRIM).translate(_URL_DROP)
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
+        return "contains a control character"
+    if url.startswith(("//", "\\\\", "/\\", "\\/")):
+        return "is protocol-relative; write the full https:// address"
+    first = re.split(r"[/?#]", url, maxsplit=1)[0]
+    if ":" not in first:
+        return None  # relative path, query or fragment
+    scheme = _SCHEME.fullmatch(first[: first.index(":") + 1])
+    if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES:
+        return None
+    shown = first[: first.index(":")][:20]
+    return f"uses the scheme `{shown}:`; only http, https, mailto, relative and # links are allowed"
+
+
+def _md() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.disable(["image"])  # catalog text makes no elements beyond text-level markup and links
+    # markdown-it decodes entities and percent-encodes before asking: the check sees what the
+    # browser would. A refused link is rendered as its literal source text.
+    md.validateLink = lambda url: link_problem(url) is None
+    return md
+
+
+_MD = _md()
+_CODE_TAG = re.compile(r"<code>([a-z][a-z0-9_]*)</code>")
+
+
+def inline(text: str | None, codes: frozenset[str] | set[str] = frozenset(), code_url: str | None = "") -> Markup:
+    """Catalog prose as inline HTML. Backticked names in ``codes`` link to ``code_url#name``
+    (``code_url=None``: no links). Line breaks in YAML text are layout, so they fold to spaces."""
+    if not text:
+        return Markup("")
+    html = _MD.renderInline(" ".join(text.split()))
+    if code_url is not None and codes:
+        html = _CODE_TAG.sub(
+            lambda m: f'<a href="{Markup.escape(code_url)}#{m.group(1)}"><code>{m.group(1)}</code></a>'
+            if m.group(1) in codes else m.group(0), html)
+    return Markup(html)
+
+
+def link_targets(text: str) -> Iterator[str]:
+    """Every link target markdown-it finds in ``text``, allowed or not, as written (decoded).
+
+    Parsed with validation off, so the validator sees the links the renderer refuses too."""
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = lambda url: True
+    stack = list(md.parseInline(" ".join(text.split())))
+    while stack:
+        token = stack.pop()
+        stack.extend(token.children or [])
+        if token.type in ("link_open", "image"):
+            href = token.attrGet("href") if token.type == "link_open" else token.attrGet("src")
+            if isinstance(href, str):
+                yield _percent_decode(href)
+
+
+def _percent_decode(url: str) -> str:
+    """Undo markdown-it's percent-encoding of the destination, so the message shows what was written."""
+    from urllib.parse import unquote
+    return unquote(url)

@@ -1,0 +1,65 @@
+"""Words the catalog's commands share: which blocks exist, which keys hold prose, what a command
+form matches, how the schema refers to itself. Depends on nothing else in xemcat."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any, Iterable
+
+# Blocks that must appear exactly once in the whole catalog, whichever file holds them.
+SINGLETONS = ("sources", "identifiers", "envelope", "correlation_header", "rate_limit_extras",
+              "envelope_types", "commands")
+# Keys whose string values are prose (inline Markdown); everything else is plain text.
+TEXT_KEYS = frozenset({"description", "action", "note", "when", "when_code_missing", "shows",
+                       "advice", "meaning", "reason"})
+# A backticked snake_case word in prose: a reference to a code (or a listed identifier).
+CODE_REF = re.compile(r"`([a-z][a-z0-9_]*_[a-z0-9_]*)`")
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate most like ``word``, if any is close enough to be a likely typo."""
+    found = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def did_you_mean(word: Any, candidates: Iterable[str]) -> str:
+    best = closest(str(word), candidates)
+    return f"; did you mean `{best}`?" if best else ""
+
+
+def command_pattern(form: str) -> re.Pattern[str]:
+    """Regex for a registry form: [..] is optional; a <placeholder> matches a placeholder.
+
+    Diagnostics are generic instructions, so where the form has a placeholder the diagnostic
+    must have one too (its name may differ: the docs write <id>, the seed <key-id>). A concrete
+    word there would let an invented verb pass as an argument (`xeroctl agents lst`)."""
+    out: list[str] = []
+    pos = 0
+    for m in re.finditer(r"\s*\[([^\]]*)\]", form):
+        out.append(_words_regex(form[pos:m.start()]))
+        out.append("(?:" + _words_regex(" " + m.group(1).strip()) + ")?")
+        pos = m.end()
+    out.append(_words_regex(form[pos:]))
+    return re.compile("".join(out))
+
+
+def _words_regex(text: str) -> str:
+    parts = []
+    for lead, word in re.findall(r"(\s*)(\S+)", text):
+        sep = " " if lead else ""
+        parts.append(sep + (r"<[^<>\s]+>" if re.fullmatch(r"<[^>]+>", word) else re.escape(word)))
+    return "".join(parts)
+
+
+def resolve_ref(node: Any, root: dict) -> Any:
+    """Follow local `$ref`s ("#/$defs/x"); keys written beside a $ref (its description) win.
+    A reference that leads nowhere resolves to an empty schema."""
+    for _ in range(20):  # a bound, in case a schema refers to itself
+        if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+            break
+        target: Any = root
+        for part in node["$ref"].lstrip("#/").split("/"):
+            target = target.get(part) if isinstance(target, dict) else None
+        node = {**(target if isinstance(target, dict) else {}), **{k: v for k, v in node.items() if k != "$ref"}}
+    return node
