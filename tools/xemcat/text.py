@@ -32,18 +32,18 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
 def link_problem(href: str) -> str | None:
     """Why a link target is not allowed in catalog text, or None when it is."""
     url = href.strip(_URL_TRIM).translate(_URL_DROP)
+    allowed = "only http, https, mailto, relative and # links are allowed"
     if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
-        return "contains a control character"
+        return f"contains a control character; {allowed}"
     if url.startswith(("//", "\\\\", "/\\", "\\/")):
-        return "is protocol-relative; write the full https:// address"
+        return f"is protocol-relative; {allowed} (write the full https:// address)"
     first = re.split(r"[/?#]", url, maxsplit=1)[0]
     if ":" not in first:
         return None  # relative path, query or fragment
     scheme = _SCHEME.fullmatch(first[: first.index(":") + 1])
     if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES:
         return None
-    shown = first[: first.index(":")][:20]
-    return f"uses the scheme `{shown}:`; only http, https, mailto, relative and # links are allowed"
+    return f"uses the scheme `{first[: first.index(':')][:20]}:`; {allowed}"
 
 
 def _md() -> MarkdownIt:

@@ -1,0 +1,320 @@
+"""Catalog text can never become markup or script (issue 9).
+
+Every kind of catalog field gets hostile text. Text that is merely markup-looking must come out
+as literal text in every built file (pages, search index, catalog.json); links with a
+script-capable scheme must be refused by `check` at FILE:LINE:COL. A broken template is a
+located error that leaves a previously built site byte-identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import edit, mkdocs_build, run, serve, xemcat
+
+# Looks like markup to some processor on the way; must stay text. The marker ties a payload to
+# the field it was put in.
+LITERAL = ('<script>alert("{m}")</script><img src=x onerror=alert("{m}")> {{: autofocus onfocus=alert("{m}") }} '
+           '{{#x}} !!! danger "{m}" {{{{ 7*7 }}}}{{% raw %}} ](javascript:alert("{m}")) [b](#x){{: onclick=alert(1) }} '
+           '&lt;b&gt; <b onmouseover=alert("{m}")>{m}</b>')
+# Script-capable or ambiguous link targets: `check` refuses each in any prose field.
+BAD_LINKS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)", "&#106;avascript:alert(1)",
+             "data:text/html,hi", "vbscript:msgbox(1)", "<java script:alert(1)>", "java%0ascript:alert(1)",
+             "//evil.example/x", "file:///etc/passwd", " javascript:alert(1)"]
+
+
+def _scheme(href: str) -> str:
+    """The scheme a browser would use for ``href`` (it drops tabs and newlines, trims controls)."""
+    url = re.sub(r"[\t\n\r]", "", href).strip("".join(map(chr, range(33))))
+    m = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    return m.group(1).lower() if m else ""
+
+
+def _set(data, path, value):
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
+def _fields(project: Path) -> dict[str, list[tuple]]:
+    """Catalog file -> paths of every field that holds writer text (prose or plain)."""
+    out: dict[str, list[tuple]] = {}
+    for f in sorted((project / "catalog").rglob("*.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        paths = []
+
+        def walk(node, path):
+            if isinstance(node, dict):
+                for k, v in node.items():
+                    if isinstance(v, str) and k in PLAIN_OR_PROSE:
+                        paths.append(path + (k,))
+                    walk(v, path + (k,))
+            elif isinstance(node, list):
+                for i, v in enumerate(node):
+                    walk(v, path + (i,))
+        walk(data, ())
+        out[str(f.relative_to(project))] = paths
+    return out
+
+
+PROSE = {"description", "action", "note", "when", "when_code_missing", "shows", "advice", "meaning", "reason"}
+PLAIN = {"title", "message", "error_codes_section"}
+PLAIN_OR_PROSE = PROSE | PLAIN
+
+
+def _inject(project: Path, payload) -> list[tuple[str, tuple, str]]:
+    """Put ``payload(marker)`` into every text field; returns (file, path, marker) of each."""
+    done = []
+    for rel, paths in _fields(project).items():
+        f = project / rel
+        header = "".join(line for line in f.read_text(encoding="utf-8").splitlines(keepends=True)
+                          if line.startswith("#"))
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        for n, path in enumerate(paths):
+            marker = f"m{len(done)}x"
+            _set(data, path, payload(marker))
+            done.append((rel, path, marker))
+        f.write_text(header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10**6),
+                     encoding="utf-8")
+    return done
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    from conftest import copy_project
+    project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    # A deprecation too, so its `reason` is covered.
+    edit(project / "catalog/sections/05-approvals.yaml", "  - code: approval_not_found\n",
+         "  - code: approval_not_found\n    deprecated: {since: '2026-01-01', reason: x, replacement: invalid_body}\n")
+    injected = _inject(project, lambda m: LITERAL.format(m=m))
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = project / "site"
+    result = mkdocs_build(project, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out, injected
+
+
+def test_every_text_field_was_injected(hostile_site):
+    _, injected = hostile_site
+    fields = {path[-1] for _, path, _ in injected}
+    assert PLAIN_OR_PROSE <= fields, f"field kinds not covered: {PLAIN_OR_PROSE - fields}"
+
+
+def _pages(site: Path):
+    return sorted(site.rglob("*.html"))
+
+
+def test_no_element_attribute_or_script_link_from_catalog_text(hostile_site):
+    site, _ = hostile_site
+    for page in _pages(site):
+        soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+        article = soup.find("article") or soup
+        for el in soup.find_all(True):
+            for name, value in el.attrs.items():
+                shown = " ".join(value) if isinstance(value, list) else str(value)
+                assert not name.lower().startswith("on"), f"{page}: event attribute {name}={shown!r} on <{el.name}>"
+                # Text may sit in aria-label or title (escaped); never where it would run or load.
+                if name in ("href", "src", "action", "formaction", "style", "srcdoc", "content"):
+                    assert "alert" not in shown, f"{page}: payload inside attribute {name} of <{el.name}>"
+            if el.name == "script":
+                assert "alert" not in el.get_text(), f"{page}: payload inside a script element"
+        assert not article.find_all(["img", "b", "iframe", "object", "embed", "form"]), page
+        assert not article.find_all(attrs={"autofocus": True}), page
+        for a in soup.find_all("a", href=True):
+            assert _scheme(a["href"]) in ("", "http", "https", "mailto"), f"{page}: link {a['href']!r}"
+
+
+def test_payload_text_is_shown_literally_on_every_generated_page(hostile_site):
+    site, injected = hostile_site
+    shown = "".join(BeautifulSoup((site / name / "index.html").read_text(encoding="utf-8"), "html.parser").get_text()
+                    for name in ("troubleshooting", "error-codes", "diagnostics"))
+    for rel, path, marker in injected:
+        payload = LITERAL.format(m=marker)
+        if path[-1] == "message":  # example messages are shown inside JSON envelopes
+            expected = json.dumps(payload, ensure_ascii=False)
+        elif path[-1] in PLAIN:
+            expected = payload
+        else:  # prose is inline Markdown; its raw-HTML opening has no Markdown syntax in it
+            expected = f'<script>alert("{marker}")</script><img src=x onerror=alert("{marker}")>'
+        assert expected in shown, (rel, path)
+
+
+def test_section_heading_keeps_its_anchor_and_gets_no_attributes(hostile_site):
+    site, _ = hostile_site
+    soup = BeautifulSoup((site / "troubleshooting" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    h2 = soup.find("h2", id="scope-auth")
+    assert h2 is not None and set(h2.attrs) == {"id"}
+    assert "{: autofocus" in h2.get_text()
+
+
+def test_search_index_and_catalog_json_carry_text_literally(hostile_site):
+    site, injected = hostile_site
+    catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
+    first = catalog["codes"][0]
+    assert first["description"].startswith('<script>alert("')
+    index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
+    docs = json.loads(index)["docs"]
+    ts = " ".join(d["text"] for d in docs if d["location"].startswith("troubleshooting/"))
+    # Material's index stores HTML-escaped text: the payload is there as text, never as a tag.
+    assert "&lt;script&gt;alert(" in ts and "<script>" not in ts
+
+
+def test_no_dialog_in_chromium_when_loading_hovering_and_clicking(hostile_site, browser):
+    site, _ = hostile_site
+    with serve(site) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx.route("**/*", lambda route: route.continue_() if route.request.url.startswith(url) else route.abort())
+        dialogs: list[str] = []
+        page = ctx.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        for name in ("troubleshooting", "error-codes", "diagnostics", "contributing"):
+            page.goto(f"{url}/{name}/")
+            page.wait_for_timeout(300)  # autofocus and load handlers would have fired
+            clicked = page.evaluate("""() => {
+                // Keep the page: links to other http(s) pages are not followed, anything else
+                // (javascript:, data:, ...) is clicked for real.
+                document.addEventListener('click', e => {
+                  const a = e.target.closest('a');
+                  if (a && /^(https?|mailto):$/.test(new URL(a.href, location.href).protocol)
+                      && !a.getAttribute('href').startsWith('#')) e.preventDefault();
+                }, true);
+                let n = 0;
+                for (const a of document.querySelectorAll('a')) {
+                  for (const type of ['mouseover', 'mouseenter', 'focus']) a.dispatchEvent(new Event(type));
+                  a.click(); n++;
+                }
+                return n;
+            }""")
+            page.wait_for_timeout(200)
+            assert clicked > 20
+        ctx.close()
+    assert dialogs == []
+
+
+@pytest.mark.parametrize("target", BAD_LINKS)
+def test_script_capable_links_are_refused_by_check_at_their_place(project, target):
+    f = project / "catalog" / "sections" / "01-scope-auth.yaml"
+    text = f.read_text(encoding="utf-8")
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if l.strip().startswith("action:"))
+    edit(f, "    action: ", f"    action: See [the docs]({target}) then ")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1, result.stdout
+    located = [l for l in result.stdout.splitlines() if l.startswith(f"catalog/sections/01-scope-auth.yaml:{line}:")]
+    assert located and "link target" in located[0] and "allowed" in located[0], result.stdout
+
+
+@pytest.mark.parametrize("where", [
+    ("catalog/site.yaml", "  advice: >-\n", "  advice: >-\n    [x](javascript:alert(1))\n"),
+    ("catalog/commands.yaml", "    shows: ", "    shows: '[x](vbscript:x)' # "),
+    ("catalog/site.yaml", "  note: >-\n", "  note: >-\n    <data:text/html,x>\n"),
+])
+def test_bad_links_refused_in_page_level_prose(project, where):
+    rel, old, new = where
+    edit(project / rel, old, new)
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1
+    assert any(l.startswith(rel + ":") and "link target" in l for l in result.stdout.splitlines()), result.stdout
+
+
+@pytest.mark.parametrize("value", ["scope_insufficient\n", "scope\u2028insufficient", "Scope\x85Auth", "Scope\tAuth"])
+def test_single_line_fields_refuse_line_breaks_and_control_characters(project, value):
+    f = project / "catalog" / "sections" / "01-scope-auth.yaml"
+    edit(f, "  title: Scope & Auth", f"  title: {json.dumps(value)}")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1
+    assert "catalog/sections/01-scope-auth.yaml:" in result.stdout and "section.title" in result.stdout
+
+
+def test_code_with_trailing_newline_is_refused(project):
+    f = project / "catalog" / "sections" / "05-approvals.yaml"
+    edit(f, "- code: approval_not_found", '- code: "approval_not_found\\n"')
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and "05-approvals.yaml" in result.stdout
+
+
+# ------------------------------------------------------------ the two validators agree
+
+@pytest.fixture(scope="module")
+def validators():
+    import jsonschema_rs
+
+    from conftest import ROOT
+    from xemcat.validate import CatalogSchema
+    schema = CatalogSchema(ROOT / "catalog" / "schema.json", "schema.json")
+    return schema, jsonschema_rs
+
+
+_tricky = st.text(alphabet=st.sampled_from(list("az_09 -<>`[]():") + ["\n", "\r", "\t", "\x00", "\x1f", "\x7f",
+                                                                       "\x85", "\u2028", "\u2029", "\u00a0",
+                                                                       "\ufeff", "\u0661", "é"]), max_size=12)
+
+
+_VALID = ["scope_insufficient", "Scope & Auth", "xeroctl keys <key-id>", "2026-01-01", "https://x.example/a", "x"]
+_BREAKS = ["", "\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x00", " ", "\u0661"]
+_near_valid = st.builds(lambda pre, v, post: pre + v + post, st.sampled_from(_BREAKS), st.sampled_from(_VALID),
+                        st.sampled_from(_BREAKS))
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(_near_valid, _tricky), slot=st.sampled_from(["code", "title", "command", "since", "text", "url"]))
+def test_fast_and_python_validators_agree(validators, value, slot):
+    schema, rs = validators
+    sub = {
+        "code": {"$ref": "#/$defs/code"}, "title": {"$ref": "#/$defs/line"}, "text": {"$ref": "#/$defs/text"},
+        "command": schema.schema["$defs"]["diagnostic"]["anyOf"][0]["properties"]["command"],
+        "since": schema.schema["$defs"]["deprecated"]["properties"]["since"],
+        "url": schema.schema["properties"]["sources"]["additionalProperties"]["properties"]["url"],
+    }[slot]
+    whole = {**schema.schema, "type": "object", "properties": {"v": sub}, "additionalProperties": True,
+             "required": ["v"], "dependentRequired": {}}
+    from xemcat.validate import _python_validator
+    python_ok = not list(_python_validator(whole).iter_errors({"v": value}))
+    fast_ok = rs.validator_for(whole).is_valid({"v": value})
+    assert python_ok == fast_ok, (slot, value)
+
+
+# ------------------------------------------------------------ templates fail closed
+
+def _tree_digest(site: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(site.rglob("*")):
+        h.update(str(p.relative_to(site)).encode())
+        if p.is_file():
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("breakage", [
+    ("templates/troubleshooting.html.j2", "{% for section in catalog.sections %}", "{% for section in %}",
+     "template syntax error"),
+    ("templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}", "nothing_here"),
+    ("templates/_macros.html.j2", "{{ NOT_DOCUMENTED }}", "{{ NOT_DOCUMENTED_TYPO }}", "NOT_DOCUMENTED_TYPO"),
+])
+def test_broken_template_is_located_and_leaves_the_site_as_it_was(project, breakage):
+    rel, old, new, words = breakage
+    out = project / "site"
+    assert mkdocs_build(project, out).returncode == 0
+    before = _tree_digest(out)
+    text = (project / rel).read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(project / rel, old, new)
+    import sys
+    plain = run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(out)], project)  # not --strict, not our script
+    assert plain.returncode == 1
+    said = plain.stderr + plain.stdout
+    assert "Traceback" not in said
+    assert f"{rel}:{line}: (template): " in said and words in said, said
+    assert _tree_digest(out) == before
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
