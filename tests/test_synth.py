@@ -5,15 +5,15 @@ from __future__ import annotations
 import filecmp
 import shutil
 
-from conftest import mkdocs_build, xemcat
+from conftest import ROOT, mkdocs_build, xemcat
 from xemcat.synth import generate
 
 
 def test_generator_is_deterministic(tmp_path):
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
-    generate(150, a, seed=7)
-    generate(150, b, seed=7)
-    generate(150, c, seed=8)
+    generate(150, a, seed=7, shipped=ROOT / "catalog")
+    generate(150, b, seed=7, shipped=ROOT / "catalog")
+    generate(150, c, seed=8, shipped=ROOT / "catalog")
     names = sorted(p.name for p in (a / "sections").iterdir())
     assert len(names) == 2
     assert all(filecmp.cmp(a / "sections" / n, b / "sections" / n, shallow=False) for n in names)
@@ -22,7 +22,7 @@ def test_generator_is_deterministic(tmp_path):
 
 def test_thousand_code_catalog_checks_and_builds(project, tmp_path):
     shutil.rmtree(project / "catalog")
-    codes = generate(1000, project / "catalog", seed=1)
+    codes = generate(1000, project / "catalog", seed=1, shipped=ROOT / "catalog")
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 0, check.stdout[:2000]
     site = tmp_path / "site"

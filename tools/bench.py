@@ -65,7 +65,7 @@ def make_project(dest: Path, n: int | None) -> Path:
         shutil.copytree(ROOT / "catalog", dest / "catalog")
     else:
         from xemcat.synth import generate
-        generate(n, dest / "catalog", seed=1)
+        generate(n, dest / "catalog", seed=1, shipped=ROOT / "catalog")
     return dest
 
 

@@ -16,7 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .catalog import check_catalog, load_catalog
+from .catalog import catalog_from_files, load_catalog
 from .loader import SourceFile
 from .model import Catalog, ErrorCode
 from .problems import CatalogError, Problem
@@ -126,18 +126,15 @@ def print_diff(catalog_dir: Path, base: str) -> int:
     return 0
 
 
-def breaking_problems(catalog_dir: Path, base: str) -> list[Problem]:
-    """Problems for unmarked breaking changes since `base` (empty when the catalog is invalid:
-    `check` reports that already). Raises GitError when `base` cannot be read."""
+def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> list[Problem]:
+    """Problems for unmarked breaking changes since `base`, given the working catalog's files,
+    already validated by the caller. Raises GitError when `base` cannot be read."""
     try:
         old = load_base(catalog_dir, base)
     except CatalogError as exc:
         return [Problem(str(catalog_dir), 1, 1, "(against)",
                         f"the catalog at {base} is invalid ({len(exc.problems)} problem(s)); cannot compare")]
-    files, problems = check_catalog(catalog_dir)
-    if problems:
-        return []
-    new = load_catalog(catalog_dir)
+    new = catalog_from_files(files)
     where: dict[str, tuple[SourceFile, int]] = {}
     section_file: dict[str, SourceFile] = {}
     for src in files:

@@ -35,9 +35,8 @@ def display(path: Path) -> str:
         return str(path)
 
 
-def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[list[SourceFile], list[Problem]]:
-    """Load and validate every file. Returns the parsed files and all problems found
-    (only those in ``paths``, when given)."""
+def check_catalog(catalog_dir: Path) -> tuple[list[SourceFile], list[Problem]]:
+    """Load and validate every file. Returns the parsed files and all problems found."""
     if not catalog_dir.is_dir():
         return [], [Problem(display(catalog_dir), 1, 1, "(catalog)",
                             "catalog directory not found (run from the project root, or pass --catalog)")]
@@ -58,9 +57,6 @@ def check_catalog(catalog_dir: Path, paths: list[Path] | None = None) -> tuple[l
             files.append(src)
     problems.extend(rule_problems(files, display(catalog_dir), schema.envelope_types,
                                   complete=len(files) == len(all_paths)))
-    if paths is not None:
-        wanted = {display(p) for p in paths}
-        problems = [p for p in problems if p.file in wanted]
     return files, sorted(set(problems))
 
 

@@ -16,7 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-from .catalog import catalog_from_files, check_catalog, load_catalog
+from .catalog import catalog_from_files, check_catalog, display, load_catalog
 from .model import Catalog
 from .problems import CatalogError, format_problems
 
@@ -76,27 +76,35 @@ def cmd_check(args: argparse.Namespace) -> int:
         if missing:
             print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
             return 2
-    files, problems = check_catalog(catalog_dir, paths)
+    files, problems = check_catalog(catalog_dir)
     templates = _templates_dir(args)
-    if not problems and paths is None and templates.is_dir():
+    if not problems and templates.is_dir():
         try:  # the templates are part of what a pull request can break
             render_pages(catalog_from_files(files), catalog_dir, templates)
         except CatalogError as exc:
             problems = exc.problems
-    if args.against:
+    if args.against and not problems:  # an invalid catalog cannot be compared; its problems say why
         from .breaking import GitError, breaking_problems
         try:
-            problems = sorted(set(problems) | set(breaking_problems(catalog_dir, args.against)))
+            problems = breaking_problems(catalog_dir, args.against, files)
         except GitError as exc:
             print(f"xemcat check: error: cannot read revision {args.against}: {exc}", file=sys.stderr)
             return 2
+    elsewhere = 0
+    if paths is not None:  # cross-file rules ran on the whole catalog; show the named files' lines
+        wanted = {display(p) for p in paths}
+        elsewhere = sum(p.file not in wanted for p in problems)
+        problems = [p for p in problems if p.file in wanted]
     if fmt == "json":
         print(format_problems(problems, "json"))
     elif problems:
         print(format_problems(problems, fmt))
-    if problems:
+    if elsewhere:
+        print(f"{elsewhere} problem(s) in other files of the catalog (run `xemcat check` to see them)",
+              file=sys.stderr)
+    if problems or elsewhere:
         if fmt == "text":
-            print(f"{len(problems)} problem(s) in the catalog", file=sys.stderr)
+            print(f"{len(problems) + elsewhere} problem(s) in the catalog", file=sys.stderr)
         return 1
     if fmt == "text" and not args.quiet:
         print("catalog OK", file=sys.stderr)

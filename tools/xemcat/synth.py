@@ -17,7 +17,6 @@ from pathlib import Path
 
 import yaml
 
-SHIPPED = Path(__file__).resolve().parents[2] / "catalog"
 WORDS = ("request key scope project workspace agent endpoint model tool approval invocation router fleet "
          "worker manifest quota billing tier region token header payload limit window retry status route "
          "surface policy credential session upload export template schedule health capacity budget").split()
@@ -35,15 +34,16 @@ def _generic(form: str) -> str:
     return re.sub(r"\s*\[[^\]]*\]", "", form)
 
 
-def generate(n: int, out: Path, seed: int = 1, per_section: int = 100) -> list[str]:
+def generate(n: int, out: Path, seed: int = 1, per_section: int = 100, shipped: Path = Path("catalog")) -> list[str]:
+    """Write a catalog of ``n`` codes to ``out``, reusing the page-level files of ``shipped``."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     (out / "sections").mkdir(exist_ok=True)
-    shutil.copyfile(SHIPPED / "schema.json", out / "schema.json")
-    shutil.copyfile(SHIPPED / "commands.yaml", out / "commands.yaml")
-    forms = [c["form"] for c in yaml.safe_load((SHIPPED / "commands.yaml").read_text())["commands"]]
+    shutil.copyfile(shipped / "schema.json", out / "schema.json")
+    shutil.copyfile(shipped / "commands.yaml", out / "commands.yaml")
+    forms = [c["form"] for c in yaml.safe_load((shipped / "commands.yaml").read_text())["commands"]]
     codes = [f"synthetic_{rng.choice(WORDS)}_{i:05d}" for i in range(n)]
-    site = yaml.safe_load((SHIPPED / "site.yaml").read_text())
+    site = yaml.safe_load((shipped / "site.yaml").read_text())
     site["envelope"]["example"]["code"] = codes[0]
     (out / "site.yaml").write_text("# yaml-language-server: $schema=schema.json\n"
                                    + yaml.safe_dump(site, sort_keys=False, allow_unicode=True, width=100))
@@ -87,10 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("out", type=Path)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--per-section", type=int, default=100)
+    p.add_argument("--from", dest="shipped", type=Path, default=Path("catalog"),
+                   help="catalog whose site.yaml, commands.yaml and schema.json are reused (default: ./catalog)")
     args = p.parse_args(argv)
     if args.n < 1:
         p.error("N must be at least 1")
-    generate(args.n, args.out, args.seed, args.per_section)
+    generate(args.n, args.out, args.seed, args.per_section, args.shipped)
     print(f"wrote {args.n} codes to {args.out}")
     return 0
 
