@@ -1,17 +1,17 @@
-# Shared by build-site.sh and run-tests.sh: create .venv with Python 3.11 and install the
-# project with the given extra, pinned by tools/constraints.txt. Re-running is cheap.
+# Shared by build-site.sh and run-tests.sh: create .venv with Python 3.11 or newer and install
+# the project with the given extra, pinned by tools/constraints.txt. Re-running is cheap.
 ensure_venv() {
     extra="$1"
     py="${PYTHON:-}"
     if [ -z "$py" ]; then
-        for candidate in python3.11 python3; do
-            if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+        for candidate in python3 python3.13 python3.12 python3.11; do
+            if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
                 py="$candidate"; break
             fi
         done
     fi
     if [ -z "$py" ]; then
-        echo "error: Python 3.11 is required (set PYTHON=/path/to/python3.11)" >&2
+        echo "error: Python 3.11 or newer is required (set PYTHON=/path/to/python3)" >&2
         exit 2
     fi
     if [ ! -x .venv/bin/python ]; then

@@ -231,6 +231,7 @@ def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks
     ({"code": [...], "file": [...]}) and ``commands`` ((name, usage, summary) of each xemcat
     command) feed the Contributing page. Raises CatalogError naming the template and line when a
     template is broken."""
+    templates_dir = templates_dir.resolve()  # Jinja then names templates by absolute path
     env = _environment(templates_dir)
     context = _context(catalog, field_docs or {}, commands or [])
     pages = []
