@@ -3,16 +3,21 @@
     .venv/bin/python tools/bench.py [--sizes shipped,1000,10000] [--runs 3]
 
 Every figure is the median of --runs whole-process runs on this machine:
-  check cold / warm   `xemcat check` without / with the parse cache (.cache/xemcat), and its peak RSS
+  check cold / warm   `xemcat check` (load, validate, render the templates against a sample of
+                      the catalog) without / with the compiled-template cache (.cache/xemcat), and
+                      its peak RSS
   stage               load + validate + render inside `mkdocs build` (recorded by the hook)
   build / baseline    `mkdocs build` of our site, and of plain MkDocs building the very same
                       rendered pages written as static Markdown with the same mkdocs.yml minus the
                       hook; ratio = build / baseline. "caches off" is our build with XEMCAT_CACHE=0
-                      (no parse, template or theme cache), as on a fresh CI machine
+                      (no compiled-template cache), as on a fresh CI machine
   CPU ratio           the same comparison in CPU time (user + system), steadier on a shared machine
   build RSS           peak memory of our `mkdocs build` (and of the baseline's)
   serve rebuild       time from a one-line catalog edit to `mkdocs serve` serving the new page
   page weight         Error Codes and Troubleshooting HTML (raw / gzip) and the search index
+The last rows hold each figure against the budget of issue 10 (check <= 0.15 s shipped,
+<= 0.35 s at 1,000, <= 2 s and <= 200 MB at 10,000; build <= 1.15x the baseline with caches
+off). Builds are measured up to --build-max codes (a 10,000-code build takes minutes).
 Writes nothing outside a temporary directory. Not run by the tests (timings are not assertions).
 """
 
@@ -169,7 +174,16 @@ def weight(site: Path) -> dict[str, str]:
     }
 
 
-def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) -> dict[str, str]:
+CHECK_BUDGET = {None: 0.15, 1000: 0.35, 10000: 2.0}  # seconds, by size (None: shipped)
+CHECK_RSS_BUDGET = {10000: 200}  # MB
+BUILD_RATIO_BUDGET = 1.15
+
+
+def verdict(value: float, limit: float | None) -> str:
+    return "-" if limit is None else f"{'met' if value <= limit else 'NOT met'} ({value:.2f} vs {limit})"
+
+
+def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool, build: bool) -> dict[str, str]:
     project = make_project(work / f"ours-{label}", n)
     codes = n if n is not None else len(__import__("xemcat").load_catalog(project / "catalog").codes)
     py = sys.executable
@@ -179,6 +193,13 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) ->
     cold, cold_rss = median_of(runs, lambda: timed(check, project, env_cold))
     timed(check, project, env_warm)  # fill the cache
     warm, warm_rss = median_of(runs, lambda: timed(check, project, env_warm))
+    row = {
+        "codes": f"{codes:,}",
+        "check cold s (RSS MB)": f"{cold:.2f} ({cold_rss})",
+        "check warm s (RSS MB)": f"{warm:.2f} ({warm_rss})",
+    }
+    if not build:
+        return row | _budget(n, cold, cold_rss, None)
     stage = statistics.median(stage_time(project) for _ in range(runs))
     build_cmd = [py, "-m", "mkdocs", "build", "-q", "--site-dir", "site"]
     baseline_project = make_baseline(project, work / f"base-{label}")
@@ -192,10 +213,7 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) ->
     shutil.rmtree(project / ".cache", ignore_errors=True)
     no_cache = {**ENV, "XEMCAT_CACHE": "0"}
     ours_cold = median_of(runs, lambda: timed(build_cmd, project, no_cache))[0]
-    row = {
-        "codes": f"{codes:,}",
-        "check cold s (RSS MB)": f"{cold:.2f} ({cold_rss})",
-        "check warm s (RSS MB)": f"{warm:.2f} ({warm_rss})",
+    row.update({
         "stage s": f"{stage:.2f}",
         "build s": f"{ours:.2f}",
         "baseline s": f"{base:.2f}",
@@ -206,9 +224,17 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool) ->
         "ratio, caches off": f"{ours_cold / base:.3f}",
         "build RSS MB (baseline)": f"{rss} ({base_rss})",
         "serve rebuild s": f"{serve_rebuild(project, runs):.2f}" if serve else "-",
-    }
+    })
     row.update(weight(project / "site"))
-    return row
+    return row | _budget(n, cold, cold_rss, ours_cold / base)
+
+
+def _budget(n: int | None, check_s: float, check_rss: int, ratio: float | None) -> dict[str, str]:
+    return {
+        "budget: check s": verdict(check_s, CHECK_BUDGET.get(n)),
+        "budget: check RSS MB": verdict(check_rss, CHECK_RSS_BUDGET.get(n)),
+        "budget: build ratio, caches off": verdict(ratio, BUILD_RATIO_BUDGET) if ratio is not None else "-",
+    }
 
 
 def machine() -> str:
@@ -231,19 +257,22 @@ def main() -> int:
     p.add_argument("--sizes", default="shipped,1000,10000")
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--serve-max", type=int, default=1000, help="measure serve rebuild up to this many codes")
+    p.add_argument("--build-max", type=int, default=1000, help="measure builds up to this many codes")
     args = p.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="xemcat-bench-") as tmp:
         for label in args.sizes.split(","):
             n = None if label == "shipped" else int(label)
             print(f"measuring {label} ...", file=sys.stderr, flush=True)
-            rows.append(bench_size(label, n, args.runs, Path(tmp), serve=(n or 0) <= args.serve_max))
+            rows.append(bench_size(label, n, args.runs, Path(tmp), serve=(n or 0) <= args.serve_max,
+                                   build=(n or 0) <= args.build_max))
     print(f"Machine: {machine()}; median of {args.runs} runs\n")
-    keys = list(rows[0])
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    keys = [k for k in keys if not k.startswith("budget")] + [k for k in keys if k.startswith("budget")]
     print("| " + " | ".join(["metric"] + [r["codes"] + " codes" for r in rows]) + " |")
     print("|" + "---|" * (len(rows) + 1))
     for k in keys[1:]:
-        print("| " + " | ".join([k] + [r[k] for r in rows]) + " |")
+        print("| " + " | ".join([k] + [r.get(k, "-") for r in rows]) + " |")
     return 0
 
 

@@ -64,7 +64,8 @@ def render_pages(catalog: Catalog, catalog_dir: Path, templates_dir: Path, links
     from .schema_doc import field_docs
     schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
     docs = {"code": field_docs(schema, "errorCode"), "file": field_docs(schema)}
-    return render_all(catalog, templates_dir, links, docs, command_reference())
+    cache = None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
+    return render_all(catalog, templates_dir, links, docs, command_reference(), cache)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -76,11 +77,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         if missing:
             print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
             return 2
+    from .render import template_sample
     files, problems = check_catalog(catalog_dir)
     templates = _templates_dir(args)
     if not problems and templates.is_dir():
         try:  # the templates are part of what a pull request can break
-            render_pages(catalog_from_files(files), catalog_dir, templates)
+            render_pages(template_sample(catalog_from_files(files)), catalog_dir, templates)
         except CatalogError as exc:
             problems = exc.problems
     if args.against and not problems:  # an invalid catalog cannot be compared; its problems say why

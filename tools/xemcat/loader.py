@@ -158,6 +158,8 @@ class _Walk:
         self.refused: list[tuple[Path_, int, int, str]] = []
         self.seen: set[int] = set()
         self.resolver = _Loader("")
+        # First characters of plain scalars that may resolve to something other than a string.
+        self.maybe_typed = frozenset(k for k in self.resolver.yaml_implicit_resolvers if k)
 
     def refuse(self, node: yaml.Node, path: Path_, message: str) -> None:
         self.refused.append((path, node.start_mark.line + 1, node.start_mark.column + 1, message))
@@ -185,6 +187,7 @@ class _Walk:
     def mapping(self, node: yaml.MappingNode, path: Path_, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         first_line: dict[str, int] = {}
+        seen, typed, value_pos = self.seen, self.maybe_typed, self.src.value_pos
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.refuse(key_node, path, "merge keys (`<<:`) are not allowed in the catalog: "
@@ -194,20 +197,33 @@ class _Walk:
                 self.refuse(key_node, path, "a mapping key must be a plain name, not a list or mapping")
                 continue
             key = str(self.scalar(key_node, path))
-            line = key_node.start_mark.line + 1
+            mark = key_node.start_mark
             if key in first_line:
                 self.refuse(key_node, path + (key,), f"duplicate key `{key}` (first defined at line "
                                                      f"{first_line[key]}); YAML keeps only one of them, "
                                                      "so remove or rename the other")
                 continue
-            first_line[key] = line
-            self.src.key_pos[path + (key,)] = (line, key_node.start_mark.column + 1)
-            out[key] = self.value(value_node, path + (key,), depth + 1)
+            first_line[key] = mark.line + 1
+            here = path + (key,)
+            self.src.key_pos[here] = (mark.line + 1, mark.column + 1)
+            text = value_node.value
+            if (value_node.tag == _STR and id(value_node) not in seen and value_node.__class__ is yaml.ScalarNode
+                    and (value_node.style or not text or text[0] not in typed)):
+                # The bulk of a catalog, inlined: a string value under a key.
+                seen.add(id(value_node))
+                vmark = value_node.start_mark
+                value_pos[here] = (vmark.line + 1, vmark.column + 1)
+                out[key] = text
+            else:
+                out[key] = self.value(value_node, here, depth + 1)
         return out
 
     def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
-        implicit = self.resolver.resolve(yaml.ScalarNode, node.value, (not node.style, True))
-        if node.tag != implicit:
+        value, tag = node.value, node.tag
+        if tag == _STR and (node.style or not value or value[0] not in self.maybe_typed):
+            return value  # the bulk of a catalog: text that could not have meant anything else
+        implicit = self.resolver.resolve(yaml.ScalarNode, value, (not node.style, True))
+        if tag != implicit:
             self.refuse(node, path, f"explicit YAML tag `{node.tag}` is not allowed; remove it")
             return node.value
         if node.tag in (_STR, _TIMESTAMP):

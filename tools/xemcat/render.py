@@ -13,19 +13,17 @@ names) are reported as ``templates/FILE:LINE`` problems, never as a traceback.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import traceback
-from dataclasses import dataclass
-from html.parser import HTMLParser
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import JsonLexer
 
 from . import text
 from .model import Catalog, ErrorCode, Fact, HttpStatus
@@ -84,36 +82,11 @@ class RenderedPage:
     ids: frozenset[str]  # every id attribute: the anchors other pages may link to
 
 
-class _Outline(HTMLParser):
-    """Collects the headings (with their text, minus the permalink) and all ids of a page."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.headings: list[Heading] = []
-        self._heading: tuple[int, str, list[str]] | None = None
-        self._in_permalink = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if a.get("id"):
-            self.ids.add(a["id"])
-        if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and a.get("id"):
-            self._heading = (int(tag[1]), a["id"], [])
-        elif tag == "a" and "headerlink" in (a.get("class") or ""):
-            self._in_permalink = True
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "a":
-            self._in_permalink = False
-        elif self._heading and tag == f"h{self._heading[0]}":
-            level, hid, parts = self._heading
-            self.headings.append(Heading(level, hid, " ".join("".join(parts).split())))
-            self._heading = None
-
-    def handle_data(self, data: str) -> None:
-        if self._heading and not self._in_permalink:
-            self._heading[2].append(data)
+# Our templates write every id as id="..." inside a tag and every heading through the heading
+# macro; catalog text in the page is escaped, so it cannot contain `<` or `"` to match these.
+_ID = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bid="([^"]+)"')
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"', re.S)
+_TAG = re.compile(r"<[^>]+>")
 
 
 # ---------------------------------------------------------------- values shown in the pages
@@ -142,13 +115,13 @@ def filter_values(code: ErrorCode) -> dict[str, str]:
     }
 
 
-_JSON_FORMAT = HtmlFormatter(nowrap=True)
-
-
 def json_block(value: Any) -> Markup:
     """A JSON value as a highlighted block (Pygments escapes every character it is given)."""
+    from pygments import highlight  # imported here: `check` rarely renders a JSON block
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import JsonLexer
     source = json.dumps(value, indent=2, ensure_ascii=False)
-    body = highlight(source, JsonLexer(), _JSON_FORMAT)
+    body = highlight(source, JsonLexer(), HtmlFormatter(nowrap=True))
     return Markup('<div class="language-json highlight"><pre><span></span><code>{}</code></pre></div>'
                   ).format(Markup(body.rstrip("\n")))
 
@@ -156,9 +129,17 @@ def json_block(value: Any) -> Markup:
 # ---------------------------------------------------------------- templates
 
 
-def _environment(templates_dir: Path) -> jinja2.Environment:
+def _environment(templates_dir: Path, cache_dir: Path | None) -> jinja2.Environment:
+    cache = None
+    if cache_dir is not None:
+        try:  # compiling the templates is most of a small catalog's `check`; keyed by their source
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+        except OSError:  # a read-only checkout: compile every time
+            cache = None
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=cache,
         autoescape=True,  # every catalog value is escaped unless text.inline rendered it
         undefined=jinja2.StrictUndefined,  # a typo in a template is an error, not an empty string
         trim_blocks=True,
@@ -226,13 +207,14 @@ def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> d
 
 
 def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks] | None = None,
-               field_docs: dict[str, list] | None = None, commands: list | None = None) -> list[RenderedPage]:
+               field_docs: dict[str, list] | None = None, commands: list | None = None,
+               cache_dir: Path | None = None) -> list[RenderedPage]:
     """Every generated page. ``links`` maps page id -> links seen from that page; ``field_docs``
     ({"code": [...], "file": [...]}) and ``commands`` ((name, usage, summary) of each xemcat
-    command) feed the Contributing page. Raises CatalogError naming the template and line when a
-    template is broken."""
+    command) feed the Contributing page; ``cache_dir`` keeps compiled templates. Raises
+    CatalogError naming the template and line when a template is broken."""
     templates_dir = templates_dir.resolve()  # Jinja then names templates by absolute path
-    env = _environment(templates_dir)
+    env = _environment(templates_dir, cache_dir)
     context = _context(catalog, field_docs or {}, commands or [])
     pages = []
     for spec in PAGES:
@@ -244,11 +226,38 @@ def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks
     return pages
 
 
-def outline(spec: PageSpec, html: str) -> RenderedPage:
-    parser = _Outline()
-    parser.feed(html)
-    parser.close()
-    return RenderedPage(spec, html, tuple(parser.headings), frozenset(parser.ids))
+def _shape(code: ErrorCode) -> tuple:
+    """What decides which template branches a code takes."""
+    dep, diag = code.deprecated, code.diagnostic
+    return (dep is not None, bool(dep and dep.replacement), len(code.http), any(h.when for h in code.http),
+            code.type.known, bool(code.type.note), code.retryable.known, code.retryable.value,
+            bool(code.retryable.note), bool(diag.command), bool(diag.note), code.error_codes_section is not None,
+            code.example_param is None)
+
+
+def template_sample(catalog: Catalog) -> Catalog:
+    """A catalog that takes every template branch the full one takes: each section's first code
+    and the first code of each shape. `check` renders it to find template errors in time that
+    does not grow with the catalog."""
+    seen: set[tuple] = set()
+    sections = []
+    for section in catalog.sections:
+        keep = []
+        for i, code in enumerate(section.codes):
+            if i == 0 or _shape(code) not in seen:
+                seen.add(_shape(code))
+                keep.append(code)
+        sections.append(replace(section, codes=tuple(keep)))
+    sample = replace(catalog, sections=tuple(sections), by_code={})
+    sample.by_code.update({c.code: c for c in sample.codes})
+    return sample
+
+
+def outline(spec: PageSpec, page_html: str) -> RenderedPage:
+    """The page with its headings (plain-text titles) and all its ids."""
+    headings = tuple(Heading(int(level), hid, " ".join(html.unescape(_TAG.sub("", inner)).split()))
+                     for level, hid, inner in _HEADING.findall(page_html))
+    return RenderedPage(spec, page_html, headings, frozenset(_ID.findall(page_html)))
 
 
 def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPage:

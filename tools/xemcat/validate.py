@@ -63,9 +63,9 @@ def _python_validator(schema: dict) -> Any:
 
 
 class CatalogSchema:
-    """catalog/schema.json, compiled. jsonschema-rs answers "is this file valid?" (at the shipped
-    size about 20x faster than the Python library, whose import alone costs more than checking
-    the whole catalog); the Python validator runs only for files that fail, to say why."""
+    """catalog/schema.json, compiled. jsonschema-rs answers "is this file valid?"; the Python
+    library (whose import alone, ~45 ms, costs more than checking the shipped catalog) is only
+    loaded for files that fail, to say why, or when jsonschema-rs rejects the schema itself."""
 
     def __init__(self, path: Path, display: str):
         try:
@@ -80,20 +80,31 @@ class CatalogSchema:
         if not isinstance(self.schema, dict) or self.schema.get("type") != "object":
             raise SchemaUnusable(Problem(display, 1, 1, "(schema)",
                                          "the schema must be a JSON object describing a mapping (`\"type\": \"object\"`)"))
-        try:
-            self.python = _python_validator(self.schema)
-            dangling = _dangling_ref(self.schema)
-            if dangling:
-                raise ValueError(f"`$ref` {dangling!r} points at nothing")
-        except Exception as exc:  # jsonschema.SchemaError, or a reference that leads nowhere
-            message = getattr(exc, "message", None) or str(exc)
-            raise SchemaUnusable(Problem(display, 1, 1, "(schema)", f"the schema is invalid: {message}")) from None
+        self._python: Any = None
+        dangling = _dangling_ref(self.schema)
         try:
             import jsonschema_rs
-            self.fast: Any = jsonschema_rs.validator_for(self.schema)
-        except Exception:  # not installed, or a schema it cannot compile: the Python validator decides
+            self.fast: Any = jsonschema_rs.validator_for(self.schema)  # also checks the schema itself
+        except ImportError:  # optional: the Python validator alone gives the same answers
             self.fast = None
+        except Exception:  # an invalid schema: the Python validator's check says why, below
+            self.fast = None
+        if self.fast is None or dangling:
+            try:
+                if dangling:
+                    raise ValueError(f"`$ref` {dangling!r} points at nothing")
+                _ = self.python
+            except Exception as exc:  # jsonschema.SchemaError, or a reference that leads nowhere
+                message = getattr(exc, "message", None) or str(exc)
+                raise SchemaUnusable(Problem(display, 1, 1, "(schema)", f"the schema is invalid: {message}")) from None
         self.envelope_types = set(self.schema.get("$defs", {}).get("envelopeType", {}).get("enum", []))
+
+    @property
+    def python(self) -> Any:
+        """The Python validator, built on first use: only files that fail pay for importing it."""
+        if self._python is None:
+            self._python = _python_validator(self.schema)
+        return self._python
 
 
 def _dangling_ref(node: Any, root: Any = None) -> str | None:
@@ -251,9 +262,12 @@ class Catalog:
     anchor_display: str
     blocks: dict[str, SourceFile] = field(default_factory=dict)  # singleton key -> first file defining it
     codes: dict[str, tuple[SourceFile, tuple]] = field(default_factory=dict)  # code -> first place
+    # Every string of every file: (file, path, key it sits under, value); walked once, read by many rules.
+    strings: list[tuple[SourceFile, tuple, Any, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for src in self.files:
+            self.strings.extend((src, path, key, value) for path, key, value in strings(src.data))
             for key in SINGLETONS:
                 if key in src.data:
                     self.blocks.setdefault(key, src)
@@ -405,10 +419,9 @@ def references_exist(cat: Catalog) -> Iterator[Problem]:
 
 def no_placeholders_left(cat: Catalog) -> Iterator[Problem]:
     """No `TODO` placeholder left by `xemcat new` survives."""
-    for src in cat.files:
-        for path, _, value in strings(src.data):
-            if value.startswith("TODO"):
-                yield src.problem(path, "unfinished: replace the TODO placeholder")
+    for src, path, _, value in cat.strings:
+        if value.startswith("TODO"):
+            yield src.problem(path, "unfinished: replace the TODO placeholder")
 
 
 def sources_exist(cat: Catalog) -> Iterator[Problem]:
@@ -416,11 +429,10 @@ def sources_exist(cat: Catalog) -> Iterator[Problem]:
     sources = cat.block("sources")
     if not isinstance(sources, dict):
         return
-    for src in cat.files:
-        for path, key, value in strings(src.data):
-            if key == "source" and value not in sources:
-                yield src.problem(path, f"unknown source `{value}`{did_you_mean(value, sources)} "
-                                        f"(known: {', '.join(sorted(sources))})")
+    for src, path, key, value in cat.strings:
+        if key == "source" and value not in sources:
+            yield src.problem(path, f"unknown source `{value}`{did_you_mean(value, sources)} "
+                                    f"(known: {', '.join(sorted(sources))})")
 
 
 def code_references_exist(cat: Catalog) -> Iterator[Problem]:
@@ -429,39 +441,40 @@ def code_references_exist(cat: Catalog) -> Iterator[Problem]:
     if not cat.complete or not isinstance(identifiers, list):
         return
     known = set(cat.codes) | {w for w in identifiers if isinstance(w, str)} | cat.envelope_types
-    for src in cat.files:
-        for path, key, value in strings(src.data):
-            for word in CODE_REF.findall(value) if key in TEXT_KEYS and "`" in value else ():
-                if word not in known:
-                    line, col = locate(src, path, f"`{word}`")
-                    yield Problem(src.display, line, col, describe_path(src.data, path),
-                                  f"`{word}` is not a code in the catalog{did_you_mean(word, cat.codes)} "
-                                  "(if it is not an error code, add it to `identifiers` in site.yaml)")
+    for src, path, key, value in cat.strings:
+        for word in CODE_REF.findall(value) if key in TEXT_KEYS and "`" in value else ():
+            if word not in known:
+                line, col = locate(src, path, f"`{word}`")
+                yield Problem(src.display, line, col, describe_path(src.data, path),
+                              f"`{word}` is not a code in the catalog{did_you_mean(word, cat.codes)} "
+                              "(if it is not an error code, add it to `identifiers` in site.yaml)")
 
 
 def links_are_safe(cat: Catalog) -> Iterator[Problem]:
     """Links in prose go only to http, https or mailto addresses, relative paths or #anchors."""
-    for src in cat.files:
-        for path, key, value in strings(src.data):
-            if key not in TEXT_KEYS or not any(c in value for c in "[<"):
-                continue
-            for href in text.link_targets(value):
-                reason = text.link_problem(href)
-                if reason:
-                    line, col = locate(src, path, href.split(":", 1)[0] + ":" if ":" in href else href)
-                    yield Problem(src.display, line, col, describe_path(src.data, path),
-                                  f"link target {_json(href)} {reason}")
+    for src, path, key, value in cat.strings:
+        if key not in TEXT_KEYS or ("[" not in value and "<" not in value):
+            continue
+        for href in text.link_targets(value):
+            reason = text.link_problem(href)
+            if reason:
+                line, col = locate(src, path, href.split(":", 1)[0] + ":" if ":" in href else href)
+                yield Problem(src.display, line, col, describe_path(src.data, path),
+                              f"link target {_json(href)} {reason}")
 
 
 def text_is_printable(cat: Catalog) -> Iterator[Problem]:
     """No string holds a control character; only prose may break lines (as YAML folding does)."""
-    for src in cat.files:
-        for path, key, value in strings(src.data):
-            allowed = "\n\t" if key in TEXT_KEYS else ""
-            bad = next((c for c in value if c not in allowed and unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
-            if bad is not None:
-                kind = "prose" if key in TEXT_KEYS else "one line of plain text"
-                yield src.problem(path, f"contains the control character U+{ord(bad):04X}; this field is {kind}")
+    for src, path, key, value in cat.strings:
+        bad = (_CONTROL_IN_PROSE if key in TEXT_KEYS else _CONTROL).search(value)
+        if bad:
+            kind = "prose" if key in TEXT_KEYS else "one line of plain text"
+            yield src.problem(path, f"contains the control character U+{ord(bad.group()):04X}; this field is {kind}")
+
+
+# Unicode categories Cc (C0, DEL, C1), Zl and Zp; prose may hold the tabs and newlines of YAML text.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_IN_PROSE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 RULES: tuple[Callable[[Catalog], Iterator[Problem]], ...] = (
