@@ -3,7 +3,6 @@ the built site served on 127.0.0.1 by this test. Desktop and a 375-px phone view
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest

@@ -249,7 +249,7 @@ def validators():
     import jsonschema_rs
 
     from conftest import ROOT
-    from xemcat.validate import CatalogSchema
+    from xemcat.schema import CatalogSchema
     schema = CatalogSchema(ROOT / "catalog" / "schema.json", "schema.json")
     return schema, jsonschema_rs
 
@@ -277,7 +277,7 @@ def test_fast_and_python_validators_agree(validators, value, slot):
     }[slot]
     whole = {**schema.schema, "type": "object", "properties": {"v": sub}, "additionalProperties": True,
              "required": ["v"], "dependentRequired": {}}
-    from xemcat.validate import _python_validator
+    from xemcat.schema import _python_validator
     python_ok = not list(_python_validator(whole).iter_errors({"v": value}))
     fast_ok = rs.validator_for(whole).is_valid({"v": value})
     assert python_ok == fast_ok, (slot, value)

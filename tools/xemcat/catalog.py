@@ -10,7 +10,8 @@ from pathlib import Path
 from .loader import SourceFile, load_file
 from .model import Catalog, build_catalog
 from .problems import CatalogError, Problem
-from .validate import CatalogSchema, SchemaUnusable, rule_problems, schema_problems
+from .schema import CatalogSchema, SchemaUnusable, schema_problems
+from .validate import rule_problems
 from .vocabulary import SINGLETONS
 
 
