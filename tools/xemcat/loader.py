@@ -22,9 +22,22 @@ import yaml
 from .problems import Problem
 
 try:  # libyaml scans ~10x faster; the pure-Python loader gives the same nodes
-    _Loader = yaml.CSafeLoader
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """The safe loader, with a shortcut for the scalars that are most of a catalog: quoted or
+    block text, and plain text whose first character cannot start a number, bool, null or date
+    (the only implicit types), resolve to strings without trying each type's regex."""
+
+    _typed_first = frozenset(k for k in _Base.yaml_implicit_resolvers if k)
+
+    def resolve(self, kind, value, implicit):  # noqa: ANN001 - PyYAML's signature
+        if kind is yaml.ScalarNode and value and (not implicit[0] or value[0] not in self._typed_first):
+            return "tag:yaml.org,2002:str"
+        return super().resolve(kind, value, implicit)
 
 MAX_DEPTH = 16  # the deepest catalog path is 7 levels (codes.N.http.N.status); leave room
 Path_ = tuple[Any, ...]  # a path into the data: keys and list indices
@@ -158,8 +171,7 @@ class _Walk:
         self.refused: list[tuple[Path_, int, int, str]] = []
         self.seen: set[int] = set()
         self.resolver = _Loader("")
-        # First characters of plain scalars that may resolve to something other than a string.
-        self.maybe_typed = frozenset(k for k in self.resolver.yaml_implicit_resolvers if k)
+        self.maybe_typed = _Loader._typed_first
 
     def refuse(self, node: yaml.Node, path: Path_, message: str) -> None:
         self.refused.append((path, node.start_mark.line + 1, node.start_mark.column + 1, message))
@@ -189,14 +201,16 @@ class _Walk:
         first_line: dict[str, int] = {}
         seen, typed, value_pos = self.seen, self.maybe_typed, self.src.value_pos
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.refuse(key_node, path, "merge keys (`<<:`) are not allowed in the catalog: "
-                                            "write the fields out")
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.refuse(key_node, path, "a mapping key must be a plain name, not a list or mapping")
-                continue
-            key = str(self.scalar(key_node, path))
+            key = key_node.value
+            if key_node.tag != _STR or key_node.__class__ is not yaml.ScalarNode or id(key_node) in seen:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.refuse(key_node, path, "merge keys (`<<:`) are not allowed in the catalog: "
+                                                "write the fields out")
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.refuse(key_node, path, "a mapping key must be a plain name, not a list or mapping")
+                    continue
+                key = str(self.scalar(key_node, path))
             mark = key_node.start_mark
             if key in first_line:
                 self.refuse(key_node, path + (key,), f"duplicate key `{key}` (first defined at line "
