@@ -32,7 +32,10 @@ def test_troubleshooting_has_every_code_once_with_diagnostic(site, catalog):
         assert len(row) == 1, entry.code
         cells = row[0].find_all("td")
         assert cells[0].get_text(strip=True) == entry.code
-        assert cells[2].get_text(" ", strip=True) == entry.diagnostic.text
+        if entry.diagnostic.command:
+            assert cells[2].select_one(".xem-cmd code").get_text() == entry.diagnostic.command
+        else:
+            assert cells[2].select_one(".xem-no-diagnostic").get_text(" ", strip=True) == entry.diagnostic.text
         link = cells[0].find("a")["href"]
         assert link == f"../error-codes/#{entry.code}"
 
@@ -46,9 +49,11 @@ def test_error_codes_has_every_code_with_anchor_http_and_type(site, catalog):
     for row in summary_rows:
         code = row.find("td").get_text(strip=True)
         entry = catalog.by_code[code]
-        http = row.find_all("td")[1].get_text(strip=True)
-        expected = " / ".join(str(h.status) for h in entry.http) or "not documented"
-        assert http == expected, code
+        cell = row.find_all("td")[1]
+        if entry.http:
+            assert cell.get_text(strip=True) == " / ".join(str(h.status) for h in entry.http), code
+        else:  # a dash for the eye, the words for screen readers
+            assert cell.select_one(".xem-unknown .xem-sr").get_text() == "not documented", code
     for entry in catalog.codes:
         block = page.select_one(f'div.xem-entry[data-code="{entry.code}"]')
         text = block.get_text(" ", strip=True)
@@ -61,8 +66,18 @@ def test_error_codes_has_every_code_with_anchor_http_and_type(site, catalog):
 
 def test_unknown_facts_show_as_not_documented(site, catalog):
     page = article(site / "error-codes/index.html")
-    block = page.select_one('div.xem-entry[data-code="billing_delinquent"]').get_text(" ", strip=True)
-    assert block.count("not documented") == 3  # HTTP, type, retryable
+    for entry in catalog.codes:
+        block = page.select_one(f'div.xem-entry[data-code="{entry.code}"]')
+        line = block.select_one(".xem-undocumented")
+        facts = [dt.get_text() for dt in block.select("dl.xem-facts dt")]
+        if entry.unknown_facts:  # one line names every unknown fact; no row repeats it
+            assert line.get_text(" ", strip=True) == "Not documented yet: " + ", ".join(entry.unknown_facts) + "."
+        else:
+            assert line is None
+        assert ("HTTP" in facts) == bool(entry.http) and ("Type" in facts) == entry.type.known
+        assert ("Retryable" in facts) == entry.retryable.known
+    billing = page.select_one('div.xem-entry[data-code="billing_delinquent"] .xem-undocumented').get_text()
+    assert billing == "Not documented yet: HTTP status, envelope type, retry behaviour."
 
 
 def test_envelope_example_per_code(site, catalog):
@@ -74,7 +89,10 @@ def test_envelope_example_per_code(site, catalog):
         following = heading.find_all_next("code", limit=200)
         data = json.loads(next(c.get_text() for c in following if c.get_text().startswith('{\n  "error"')))
         assert data["error"]["code"] == entry.code
-        assert set(data["error"]) == {"message", "type", "code", "param"}
+        # An undocumented type is left out, never shown as a placeholder that reads like a value.
+        expected = {"message", "code", "param"} | ({"type"} if entry.type.known else set())
+        assert set(data["error"]) == expected, entry.code
+        assert "not documented" not in json.dumps(data)
 
 
 def test_material_features(site):
@@ -157,3 +175,47 @@ def test_bad_catalog_stops_build_and_keeps_previous_site(project, tmp_path, brea
     assert problem_lines and all(file.split("/")[-1] in l for l in problem_lines)
     after = {p: _digest(p) for p in out.rglob("*") if p.is_file()}
     assert after == before  # nothing half-written, nothing removed
+
+
+def test_diagnostic_commands_link_to_their_stable_anchor_with_caveats(site, catalog):
+    from xemcat.vocabulary import command_anchor, command_pattern
+    ts = article(site / "troubleshooting/index.html")
+    ec = article(site / "error-codes/index.html")
+    diag = article(site / "diagnostics/index.html")
+    for entry in catalog.codes:
+        if not entry.diagnostic.command:
+            continue
+        form = next(c for c in catalog.commands if command_pattern(c.form).fullmatch(entry.diagnostic.command))
+        anchor = command_anchor(form.form)
+        row = diag.select_one(f'tr[id="{anchor}"]')
+        assert row is not None and row.select_one(".xem-cmd code").get_text() == form.form
+        for cell in (ts.select_one(f'tr[id="{entry.code}"] td.xem-diag'),
+                     ec.select_one(f'div.xem-entry[data-code="{entry.code}"]')):
+            assert cell.select_one(".xem-cmd-more a")["href"] == f"../diagnostics/#{anchor}"
+            caveat = cell.select_one(".xem-cmd-note")
+            # The registry's warning about a command travels with every recommendation of it.
+            assert (caveat is not None) == bool(form.note), entry.code
+            if form.note:
+                assert " ".join(form.note.split()).replace("`", "") in " ".join(caveat.get_text().split())
+
+
+def test_diagnostics_anchors_do_not_move_when_a_command_is_added(catalog):
+    import dataclasses
+    import re as _re
+
+    from conftest import ROOT
+    from xemcat.model import CommandForm
+    from xemcat.render import render_all
+    ids = lambda cat: set(_re.findall(r'<tr id="(cmd-[^"]+)"', next(p.html for p in render_all(cat, ROOT / "templates")
+                                                                        if p.spec.id == "diagnostics")))
+    before = ids(catalog)
+    grown = dataclasses.replace(catalog, commands=(CommandForm("xeroctl aaa first", "New.", "seed", "xeroctl"),)
+                                + catalog.commands)
+    after = ids(grown)
+    assert before < after and after - before == {"cmd-aaa-first"}
+    assert len(before) == len(catalog.commands)
+
+
+def test_home_page_has_no_raw_extension_syntax(site):
+    text = article(site / "index.html").get_text(" ", strip=True)
+    assert "++" not in text and "Both pages" not in text

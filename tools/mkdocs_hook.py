@@ -97,7 +97,9 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     for name, page in _state["pages"].items():
-        front_matter = f"---\ntitle: {json.dumps(page.spec.title)}\ndescription: {json.dumps(page.spec.description)}\n---\n"
+        hide = "hide: [toc]\n" if page.spec.hide_toc else ""
+        front_matter = (f"---\ntitle: {json.dumps(page.spec.title)}\n"
+                        f"description: {json.dumps(page.spec.description)}\n{hide}---\n")
         _add(files, config, name, front_matter)
     for name, content in _state["extra"].items():
         _add(files, config, name, content)

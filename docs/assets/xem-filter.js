@@ -55,7 +55,7 @@
 
     var http = select("xem-filter-http", "HTTP", uniqueTokens(rows, "data-http"));
     var retry = select("xem-filter-retryable", "Retryable", uniqueTokens(rows, "data-retryable"),
-      { yes: "yes", no: "no", unknown: "not documented" });
+      { yes: "Yes", no: "No", unknown: "not documented" });
     var type = select("xem-filter-type", "Type", uniqueTokens(rows, "data-type"));
     var count = document.createElement("span");
     count.className = "xem-filter-count";

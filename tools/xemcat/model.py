@@ -70,13 +70,19 @@ class ErrorCode:
     deprecated: Deprecation | None = None
 
     def envelope(self) -> dict[str, Any]:
-        """The example JSON envelope; an undocumented type is shown as a visible placeholder."""
-        return {"error": {
-            "message": self.example_message,
-            "type": self.type.value if self.type.known else "<not documented>",
-            "code": self.code,
-            "param": self.example_param,
-        }}
+        """The example JSON envelope. An undocumented type is left out rather than shown as a
+        placeholder that reads like a value; the page says so next to the example."""
+        error = {"message": self.example_message, "type": self.type.value, "code": self.code,
+                 "param": self.example_param}
+        if not self.type.known:
+            del error["type"]
+        return {"error": error}
+
+    @property
+    def unknown_facts(self) -> list[str]:
+        """Names of the facts no source documents for this code, in the pages' order."""
+        return [name for name, known in (("HTTP status", bool(self.http)), ("envelope type", self.type.known),
+                                         ("retry behaviour", self.retryable.known)) if not known]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from markupsafe import Markup
 from . import text
 from .model import Catalog, ErrorCode, Fact, HttpStatus
 from .problems import CatalogError, Problem
-from .vocabulary import command_pattern
+from .vocabulary import command_anchor, command_pattern
 
 NOT_DOCUMENTED = "not documented"
 
@@ -40,6 +40,9 @@ class PageSpec:
     template: str
     title: str
     description: str
+    # Operator pages give their width to the tables: no right-hand table of contents (long code
+    # names were cut there anyway); a "Sections" line at the top links the same anchors.
+    hide_toc: bool = True
 
 
 PAGES = (
@@ -52,7 +55,7 @@ PAGES = (
              "Each xeroctl command the catalog uses, what it shows and the error codes it diagnoses."),
     PageSpec("contributing", "contributing.md", "contributing.html.j2", "Contributing to the catalog",
              "How to add or change an XEM error code, the catalog's field reference, commands and "
-             "deprecation policy."),
+             "deprecation policy.", hide_toc=False),
 )
 
 
@@ -115,6 +118,11 @@ def filter_values(code: ErrorCode) -> dict[str, str]:
     }
 
 
+def breakable(identifier: str) -> Markup:
+    """An identifier that may wrap only after `_`, `-` or `.` (a <wbr> there), never mid-word."""
+    return Markup(re.sub(r"([_.\-])", r"\1<wbr>", str(Markup.escape(identifier))))
+
+
 def json_block(value: Any) -> Markup:
     """A JSON value as a highlighted block (Pygments escapes every character it is given)."""
     from pygments import highlight  # imported here: `check` rarely renders a JSON block
@@ -146,7 +154,8 @@ def _environment(templates_dir: Path, cache_dir: Path | None) -> jinja2.Environm
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(http_short=http_short, retryable_text=retryable_text, json_block=json_block)
+    env.filters.update(http_short=http_short, retryable_text=retryable_text, json_block=json_block,
+                       breakable=breakable, command_anchor=command_anchor)
     env.globals.update(NOT_DOCUMENTED=NOT_DOCUMENTED, filter_values=filter_values)
     return env
 
@@ -181,12 +190,14 @@ def template_problem(exc: Exception, templates_dir: Path) -> Problem:
 def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> dict[str, Any]:
     codes = frozenset(catalog.by_code)
     diagnosed_by: dict[str, list[ErrorCode]] = {c.form: [] for c in catalog.commands}
-    patterns = [(c.form, command_pattern(c.form)) for c in catalog.commands]
+    command_of = {}  # code -> the registry form its diagnostic matches (for the form's note and anchor)
+    patterns = [(c, command_pattern(c.form)) for c in catalog.commands]
     for code in catalog.codes:
-        form = next((f for f, rx in patterns if code.diagnostic.command and rx.fullmatch(code.diagnostic.command)),
+        form = next((c for c, rx in patterns if code.diagnostic.command and rx.fullmatch(code.diagnostic.command)),
                     None)
         if form:
-            diagnosed_by[form].append(code)
+            diagnosed_by[form.form].append(code)
+            command_of[code.code] = form
     codes_by_type: dict[str, list[ErrorCode]] = {}
     for code in catalog.codes:
         if code.type.known:
@@ -197,6 +208,8 @@ def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> d
         "md": lambda value, code_url="": text.inline(value, codes, code_url),
         "sources": catalog.sources,
         "diagnosed_by": diagnosed_by,
+        "command_of": command_of,
+        "section_links": [(sec.id, sec.title) for sec in catalog.sections],
         "codes_by_type": codes_by_type,
         "no_diagnostic": [c for c in catalog.codes if not c.diagnostic.command],
         "example_envelope": {"error": {k: example[k] for k in ("message", "type", "code", "param")}},

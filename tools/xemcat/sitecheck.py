@@ -120,7 +120,7 @@ def code_counts(site_dir: Path, codes: list[str]) -> dict[str, Counter]:
         "troubleshooting rows": Counter(re.findall(r'<tr id="([a-z][a-z0-9_]*)"', ts_html)),
         "error-codes entries": Counter(re.findall(r'<h4 id="([a-z][a-z0-9_]*)"', ec_html)),
         "error-codes table rows": Counter(re.findall(r'<tr data-http="[^"]*" data-retryable="[^"]*" data-type="[^"]*">\s*'
-                                                     r'<td class="xem-code"><a href="#([a-z][a-z0-9_]*)"', ec_html)),
+                                                     r'<td class="xem-code"[^>]*><a href="#([a-z][a-z0-9_]*)"', ec_html)),
         "search index": Counter(d["location"].split("#", 1)[1] for d in index["docs"]
                                 if d["location"].startswith("error-codes/#") and d["location"].split("#", 1)[1] in codes),
     }

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator
 from . import text
 from .loader import SourceFile, describe_path, line_col
 from .problems import Problem
-from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_pattern, did_you_mean
+from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, command_pattern, did_you_mean
 
 
 def _json(value: Any) -> str:
@@ -97,16 +97,20 @@ def blocks_defined_once(cat: Catalog) -> Iterator[Problem]:
 
 
 def command_forms_unique(cat: Catalog) -> Iterator[Problem]:
-    """No command form is listed twice in the xeroctl registry."""
+    """No command form is listed twice in the xeroctl registry, and each has its own anchor."""
     src = cat.blocks.get("commands")
     seen: dict[str, int] = {}
     for i, c in entries(src.data if src else None, "commands"):
         form = c.get("form")
-        if isinstance(form, str) and form in seen:
-            yield src.problem(("commands", i, "form"), f"command form `{form}` is listed twice "
-                                                       f"(first at line {src.pos(('commands', seen[form], 'form'))[0]})")
-        elif isinstance(form, str):
-            seen[form] = i
+        if not isinstance(form, str):
+            continue
+        key = command_anchor(form)
+        if key in seen:
+            first = src.data["commands"][seen[key]]["form"]
+            yield src.problem(("commands", i, "form"), f"command form `{form}` is listed twice (as `{first}` at "
+                                                       f"line {src.pos(('commands', seen[key], 'form'))[0]})")
+        else:
+            seen[key] = i
 
 
 def section_ids_unique(cat: Catalog) -> Iterator[Problem]:

@@ -44,6 +44,13 @@ def command_pattern(form: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
+def command_anchor(form: str) -> str:
+    """The stable anchor of a command form on the Diagnostics page: its words, not its position,
+    so adding a command never renumbers the links to the others."""
+    words = re.sub(r"[^a-z0-9]+", "-", form.lower().removeprefix("xeroctl ")).strip("-")
+    return f"cmd-{words or 'xeroctl'}"
+
+
 def _words_regex(text: str) -> str:
     parts = []
     for lead, word in re.findall(r"(\s*)(\S+)", text):
