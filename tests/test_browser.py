@@ -99,14 +99,14 @@ def test_every_troubleshooting_entry_links_to_its_error_codes_entry_and_back(pag
         codes = codes[:: max(1, len(codes) // 5)]  # the full round trip runs on desktop
     for code in codes:
         page.goto(f"{base_url}/troubleshooting/#{code}")
-        row = page.locator(f"tr#{code}")
-        assert row.evaluate("r => r.matches(':target')")
+        row = page.locator(f"tr:has(h3#{code})")
+        assert page.locator(f"h3#{code}").evaluate("h => h.matches(':target')")
         row.locator("td.xem-code a").click()
         page.wait_for_url(f"**/error-codes/#{code}")
         assert page.locator(f"h4#{code}").evaluate("h => h.matches(':target')")
         page.locator(f'p.xem-twin a[href$="#{code}"]').click()
         page.wait_for_url(f"**/troubleshooting/#{code}")
-        assert page.locator(f"tr#{code}").evaluate("r => r.matches(':target') && r.getBoundingClientRect().top < innerHeight")
+        assert page.locator(f"h3#{code}").evaluate("h => h.matches(':target') && h.getBoundingClientRect().top < innerHeight")
 
 
 @pytest.mark.parametrize("code, command", [
@@ -115,7 +115,7 @@ def test_every_troubleshooting_entry_links_to_its_error_codes_entry_and_back(pag
 ])
 def test_copy_button_copies_exactly_the_command(page, base_url, code, command):
     page.goto(f"{base_url}/troubleshooting/#{code}")
-    button = page.locator(f'tr#{code} button[data-md-type="copy"]')
+    button = page.locator(f'tr:has(h3#{code}) button[data-md-type="copy"]')
     button.click()
     assert page.evaluate("navigator.clipboard.readText()") == command
 

@@ -75,7 +75,7 @@ def test_phone_rows_are_labelled_cards(browser, base_url, catalog):
     ctx, page = _page(browser, 375, height=740)
     page.goto(f"{base_url}/troubleshooting/")
     rows = page.evaluate("""() => [...document.querySelectorAll('table.xem-troubleshooting tbody tr')].map(tr => ({
-        id: tr.id,
+        id: tr.querySelector('h3').id,
         display: getComputedStyle(tr).display,
         labels: [...tr.querySelectorAll('td')].map(td => getComputedStyle(td, '::before').content),
         cellsInside: [...tr.querySelectorAll('td')].every(td => {
@@ -84,7 +84,7 @@ def test_phone_rows_are_labelled_cards(browser, base_url, catalog):
     assert [r["id"] for r in rows] == [c.code for c in catalog.codes]
     for r in rows:
         assert r["display"] == "block" and r["cellsInside"], r
-        assert r["labels"][1:] == ['"Operator action"', '"Diagnostic"'], r
+        assert r["labels"][1:] == ['"What it means and what to do"', '"Diagnostic"'], r
     ctx.close()
 
 

@@ -28,7 +28,7 @@ def test_troubleshooting_has_every_code_once_with_diagnostic(site, catalog):
     rows = page.select("table.xem-troubleshooting tbody tr")
     assert len(rows) == len(catalog.codes)  # count in = count out
     for entry in catalog.codes:
-        row = page.select(f'tr[id="{entry.code}"]')
+        row = page.select(f'tr:has(h3[id="{entry.code}"])')
         assert len(row) == 1, entry.code
         cells = row[0].find_all("td")
         assert cells[0].get_text(strip=True) == entry.code
@@ -125,7 +125,7 @@ def test_catalog_text_is_escaped_not_markup(project, tmp_path):
         assert "Pipe | here" in text
         assert body.find("em", string="emph") is not None
         assert body.find("a", href="https://example.invalid/x") is not None
-    row = article(out / "troubleshooting/index.html").select_one('tr[id="approval_not_found"]')
+    row = article(out / "troubleshooting/index.html").select_one('tr:has(h3[id="approval_not_found"])')
     assert len(row.find_all("td")) == 3  # the pipe and line break did not break the table
     srow = [r for r in article(out / "error-codes/index.html").select("table.xem-codes tr")
             if r.find("td") and r.find("td").get_text(strip=True) == "approval_not_found"][0]
@@ -189,7 +189,7 @@ def test_diagnostic_commands_link_to_their_stable_anchor_with_caveats(site, cata
         anchor = command_anchor(form.form)
         row = diag.select_one(f'tr[id="{anchor}"]')
         assert row is not None and row.select_one(".xem-cmd code").get_text() == form.form
-        for cell in (ts.select_one(f'tr[id="{entry.code}"] td.xem-diag'),
+        for cell in (ts.select_one(f'tr:has(h3[id="{entry.code}"]) td.xem-diag'),
                      ec.select_one(f'div.xem-entry[data-code="{entry.code}"]')):
             assert cell.select_one(".xem-cmd-more a")["href"] == f"../diagnostics/#{anchor}"
             caveat = cell.select_one(".xem-cmd-note")

@@ -37,7 +37,7 @@ from xemcat.render import PAGES, PageLinks, RenderedPage, render_problems_page
 
 log = logging.getLogger("mkdocs.plugins.xemcat")
 
-_state: dict = {"serve": False, "pages": {}, "extra": {}}
+_state: dict = {"serve": False, "pages": {}, "extra": {}, "search": {}}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -90,6 +90,7 @@ def on_config(config):
             log.error(str(p))
         rendered, extra = [render_problems_page(spec, exc.problems) for spec in PAGES], {}
     _state["pages"] = {page.spec.file: page for page in rendered}
+    _state["search"] = {urls[page.spec.id]: (page.search_text, page.search_title) for page in rendered}
     _state["extra"] = extra
     _record_timing("load+validate+render", time.perf_counter() - started)
     return config
@@ -132,3 +133,22 @@ def _toc_tokens(page: RenderedPage) -> list[dict]:
         stack[-1]["children"].append(token)
         stack.append(token)
     return root["children"]
+
+
+def on_post_build(config) -> None:
+    """Shape the search index so results land on codes. Material splits a page into search
+    sections at its headings; a heading inside a table cell loses the row's other cells to the
+    section above, and section headings collect every row of their tables. The rendered pages
+    say what each anchor should hold (see RenderedPage in render.py)."""
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if not index.is_file() or not _state.get("search"):
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    for doc in data.get("docs", []):
+        page, _, anchor = doc.get("location", "").partition("#")
+        texts, titles = _state["search"].get(page, ({}, {}))
+        if anchor in texts:
+            doc["text"] = texts[anchor]
+        if anchor in titles:
+            doc["title"] = titles[anchor]
+    index.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")

@@ -18,7 +18,7 @@ import json
 import os
 import re
 import traceback
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +83,12 @@ class RenderedPage:
     html: str
     headings: tuple[Heading, ...]
     ids: frozenset[str]  # every id attribute: the anchors other pages may link to
+    # What a site search should index under an anchor, where splitting the page at its headings
+    # gets it wrong: a table row's heading owns the row's other cells, a section heading owns
+    # its note but not the rows of its table (each code has its own entry), and a code's title
+    # carries its documented HTTP statuses, so that "404" finds the codes sent with it.
+    search_text: dict[str, str]
+    search_title: dict[str, str] = field(default_factory=dict)
 
 
 # Our templates write every id as id="..." inside a tag and every heading through the heading
@@ -90,6 +96,8 @@ class RenderedPage:
 _ID = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bid="([^"]+)"')
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"', re.S)
 _TAG = re.compile(r"<[^>]+>")
+_ROW = re.compile(r'<tr>\s*<td class="xem-code"[^>]*><h3 class="xem-row-code" id="([^"]+)">.*?</td>(.*?)</tr>', re.S)
+_SECTION = re.compile(r'<h([23]) id="([^"]+)">.*?</h\1>(.*?)(?=<div class="xem-table-wrap">|<h[1-4] )', re.S)
 
 
 # ---------------------------------------------------------------- values shown in the pages
@@ -235,7 +243,11 @@ def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks
             html = env.get_template(spec.template).render({**context, "links": (links or {}).get(spec.id, PageLinks())})
         except Exception as exc:  # any failure inside a template is the template's problem
             raise CatalogError([template_problem(exc, templates_dir)]) from None
-        pages.append(outline(spec, html))
+        page = outline(spec, html)
+        if spec.id in ("troubleshooting", "error_codes"):
+            page = replace(page, search_title=_search_titles(catalog), search_text={
+                **page.search_text, **_row_messages(catalog, page.search_text)})
+        pages.append(page)
     return pages
 
 
@@ -266,11 +278,40 @@ def template_sample(catalog: Catalog) -> Catalog:
     return sample
 
 
+_KEEP = re.compile(r"</?(p|code|pre)\b[^>]*>")
+
+
+def _search_html(fragment: str) -> str:
+    """A fragment as search text: only bare <p>, <code> and <pre> tags kept (what the search
+    index holds elsewhere), every other tag a space."""
+    kept = _TAG.sub(lambda m: re.sub(r"^<(/?)(\w+).*$", r"<\1\2>", m.group(0), flags=re.S)
+                    if _KEEP.fullmatch(m.group(0)) else " ", fragment)
+    return " ".join(kept.split())
+
+
 def outline(spec: PageSpec, page_html: str) -> RenderedPage:
     """The page with its headings (plain-text titles) and all its ids."""
     headings = tuple(Heading(int(level), hid, " ".join(html.unescape(_TAG.sub("", inner)).split()))
                      for level, hid, inner in _HEADING.findall(page_html))
-    return RenderedPage(spec, page_html, headings, frozenset(_ID.findall(page_html)))
+    search: dict[str, str] = {}
+    rows = _ROW.findall(page_html)
+    if rows or 'class="xem-table xem-codes' in page_html:  # the pages whose sections hold code tables
+        search = {sid: _search_html(body) for _, sid, body in _SECTION.findall(page_html)}
+        search.update({code: _search_html(cells) for code, cells in rows})
+    return RenderedPage(spec, page_html, headings, frozenset(_ID.findall(page_html)), search)
+
+
+def _row_messages(catalog: Catalog, texts: dict[str, str]) -> dict[str, str]:
+    """A row's search text also holds its code's example message, so a message copied from a
+    log finds the row that says what to do, not only the Error Codes entry."""
+    return {code: f"{text} <p>Example message: {html.escape(catalog.by_code[code].example_message)}</p>"
+            for code, text in texts.items() if code in catalog.by_code}
+
+
+def _search_titles(catalog: Catalog) -> dict[str, str]:
+    """Each code's search-result title: the code, then its documented statuses."""
+    return {c.code: f"<code>{c.code}</code>" + (f" · HTTP {http_short(c.http)}" if c.http else "")
+            for c in catalog.codes}
 
 
 def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPage:

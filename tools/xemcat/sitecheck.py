@@ -117,7 +117,7 @@ def code_counts(site_dir: Path, codes: list[str]) -> dict[str, Counter]:
     ts_html = (site_dir / "troubleshooting" / "index.html").read_text(encoding="utf-8")
     index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
     counts = {
-        "troubleshooting rows": Counter(re.findall(r'<tr id="([a-z][a-z0-9_]*)"', ts_html)),
+        "troubleshooting rows": Counter(re.findall(r'<h3 class="xem-row-code" id="([a-z][a-z0-9_]*)"', ts_html)),
         "error-codes entries": Counter(re.findall(r'<h4 id="([a-z][a-z0-9_]*)"', ec_html)),
         "error-codes table rows": Counter(re.findall(r'<tr data-http="[^"]*" data-retryable="[^"]*" data-type="[^"]*">\s*'
                                                      r'<td class="xem-code"[^>]*><a href="#([a-z][a-z0-9_]*)"', ec_html)),
