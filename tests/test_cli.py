@@ -29,7 +29,7 @@ def test_explain_prints_the_entry(catalog):
 def test_explain_unknown_code_lists_closest(catalog):
     result = xemcat("explain", "scope_insuficient")
     assert result.returncode == 1
-    assert "unknown error code" in result.stderr and "scope_insufficient" in result.stderr
+    assert "is not a code in the catalog" in result.stderr and "closest codes: scope_insufficient" in result.stderr
 
 
 def test_explain_marks_missing_facts_and_marker(catalog):

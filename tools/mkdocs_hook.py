@@ -72,7 +72,8 @@ def on_config(config):
     root = _root(config)
     _set_source_date_epoch(root)
     urls = {p.id: File(p.file, config.docs_dir, config.site_dir, config.use_directory_urls).url for p in PAGES}
-    links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()})
+    links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()},
+                             catalog_json=get_relative_url("catalog.json", urls[page]))
              for page in urls}
     started = time.perf_counter()
     try:

@@ -101,12 +101,16 @@
         var ok = matches(e);
         (heading ? entryParts(heading) : [e]).forEach(function (p) { p.classList.toggle("xem-hidden", !ok); });
       });
-      // Hide a section's table when none of its rows match, so no empty tables remain.
+      // Hide a section (its heading and table) when none of its rows match: no empty sections.
       document.querySelectorAll("table.xem-codes").forEach(function (t) {
         var any = t.querySelector("tbody tr:not(.xem-hidden)");
-        t.closest(".xem-table-wrap").classList.toggle("xem-hidden", !any);
+        var wrap = t.closest(".xem-table-wrap");
+        wrap.classList.toggle("xem-hidden", !any);
+        var heading = wrap.previousElementSibling;
+        if (heading && heading.tagName === "H3") heading.classList.toggle("xem-hidden", !any);
       });
-      count.textContent = "Showing " + shown + " of " + rows.length + " codes";
+      count.textContent = shown ? "Showing " + shown + " of " + rows.length + " codes"
+        : "No code matches these filters.";
     }
 
     [http, retry, type].forEach(function (c) { c.select.addEventListener("change", apply); });

@@ -129,9 +129,24 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(list_codes(catalog))
         return 0
     if not args.code:
-        print("xemcat explain: error: give a CODE or --list", file=sys.stderr)
+        print("xemcat explain: error: give a CODE, - (read standard input) or --list", file=sys.stderr)
         return 2
-    text, ok = explain_code(catalog, args.code.strip().strip("`\"'"), args.site_url)
+    if args.code == "-" or not args.code.strip().strip("`\"'").replace("_", "").isalnum():
+        from .explain import explain_paste
+        from .lookup import MAX_INPUT, interpret
+        raw = sys.stdin.buffer.read(MAX_INPUT + 1) if args.code == "-" else args.code.encode()
+        # Past the limit the text is not read at all; interpret() says so.
+        pasted = raw.decode("utf-8", "replace") if len(raw) <= MAX_INPUT else "x" * (MAX_INPUT + 1)
+        text, ok = explain_paste(catalog, interpret(pasted, catalog, catalog.correlation_header["name"]),
+                                 args.site_url)
+    else:
+        from .lookup import interpret
+        found = interpret(args.code, catalog)
+        if found.code is None:
+            print("\n".join(found.notes + (["closest codes: " + ", ".join(found.candidates)] if found.candidates else [])
+                            + ["(run `xemcat explain --list` for all codes)"]), file=sys.stderr)
+            return 1
+        text, ok = explain_code(catalog, found.code, args.site_url)
     print(text, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
@@ -192,8 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when the catalog is clean")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("explain", help="print one code's entry, like `rustc --explain`")
-    p.add_argument("code", nargs="?", help="the error.code value")
+    p = sub.add_parser("explain", help="print one code's entry, like `rustc --explain`; or read a pasted "
+                                       "envelope, response or message from standard input")
+    p.add_argument("code", nargs="?", help="the error.code value, the start of one, or - to read an envelope, "
+                                           "an HTTP response with headers or a message from standard input")
     p.add_argument("--list", action="store_true", help="list every code")
     p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
                    help="base URL for the documentation link")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import re
 
 from .model import Catalog
@@ -54,3 +55,37 @@ def list_codes(catalog: Catalog) -> str:
     width = max(len(c.code) for c in catalog.codes)
     return "\n".join(f"{c.code:<{width}}  {http_short(c.http) if c.http else '-':<9}  {_plain(c.description)}"
                      for c in catalog.codes)
+
+
+def explain_paste(catalog: Catalog, found, site_url: str) -> tuple[str, bool]:
+    """The answer to a paste (see lookup.py) for a terminal; False when no code or type was found."""
+    out = list(found.notes)
+    types = {t.type: t for t in catalog.envelope_types}
+    if found.code:
+        out.append(explain_code(catalog, found.code, site_url)[0])
+    elif found.type in types:
+        t = types[found.type]
+        same = [c.code for c in catalog.codes if c.type.value == found.type
+                and (found.status is None or not c.http or found.status in [h.status for h in c.http])]
+        out += [f"The envelope has no `code`; its type is `{found.type}`.",
+                f"  What to do  {_plain(t.when_code_missing)}",
+                f"  Codes documented with this type{f' and status {found.status}' if found.status else ''}: "
+                + (", ".join(same) or "none")]
+    elif found.candidates:
+        out.append("No single code matches. Closest codes: " + ", ".join(found.candidates))
+    else:
+        out.append("No code found in the input (run `xemcat explain --list` for all codes).")
+    rate = catalog.rate_limit_extras
+    limited = found.status == rate["status"] or found.retry or any(
+        h.status == rate["status"] for h in (catalog.by_code[found.code].http if found.code else ()))
+    if limited:
+        out.append(f"\nRate limited ({rate['status']}): {_plain(rate['note'])}")
+        meanings = {f["name"]: f["meaning"] for f in rate["fields"]} | {rate["header"]["name"]: rate["header"]["meaning"]}
+        for name, meaning in meanings.items():
+            value = found.retry.get(name)
+            shown = json.dumps(value, ensure_ascii=False)[:200] if value is not None else "(not in the input)"
+            out.append(f"  {name} = {shown}: {_plain(meaning)}")
+    if found.request_id:
+        header = catalog.correlation_header
+        out.append(f"\n{header['name']}: {found.request_id}\n  Quote this value. {_plain(header['advice'])}")
+    return "\n".join(out), bool(found.code or found.type in types)

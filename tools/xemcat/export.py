@@ -30,13 +30,30 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str])
             "type": c.type.value if c.type.known else None,
             "description": c.description,
             "action": c.action,
+            "example_message": c.example_message,
             "diagnostic": {"command": c.diagnostic.command, "text": c.diagnostic.text},
             "deprecated": ({"since": c.deprecated.since, "replacement": c.deprecated.replacement,
                             "reason": c.deprecated.reason} if c.deprecated else None),
             "doc_url": f"{error_codes}#{c.code}",
             "troubleshooting_url": f"{base}{page_urls['troubleshooting']}#{c.code}",
         })
-    return {"version": FORMAT_VERSION, "codes": codes}
+    rate = catalog.rate_limit_extras
+    return {
+        "version": FORMAT_VERSION,
+        "codes": codes,
+        # Added in version 1 for the look-up box: what to do without a code, on a 429, and with
+        # the correlation header. Text fields are inline Markdown, like the codes' texts.
+        "envelope_types": [{"type": t.type, "http": [{"status": h.status, "when": h.when, "source": h.source}
+                                                    for h in t.http],
+                            "when_code_missing": t.when_code_missing,
+                            "codes": [c.code for c in catalog.codes if c.type.value == t.type]}
+                           for t in catalog.envelope_types],
+        "rate_limit": {"status": rate["status"], "note": rate["note"],
+                       "fields": [{"name": f["name"], "meaning": f["meaning"]} for f in rate["fields"]]
+                       + [{"name": rate["header"]["name"], "meaning": rate["header"]["meaning"], "header": True}]},
+        "correlation_header": {"name": catalog.correlation_header["name"],
+                               "advice": catalog.correlation_header["advice"]},
+    }
 
 
 def catalog_json(catalog: Catalog, base_url: str, page_urls: dict[str, str]) -> str:

@@ -68,6 +68,7 @@ class PageLinks:
     error_codes: str = "../error-codes/"
     diagnostics: str = "../diagnostics/"
     contributing: str = "../contributing/"
+    catalog_json: str = "../catalog.json"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,179 @@
+"""The look-up box in Chromium and `xemcat explain -` in the terminal answer the same inputs
+(issue 12): a code, a JSON envelope, a raw HTTP response with headers, a message; a missing
+`code`; a 429; and hostile input, which is shown as text only."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ENV, ROOT, serve
+
+
+def envelope(entry, **extra) -> str:
+    error = {"message": entry.example_message, "type": entry.type.value, "code": entry.code, "param": None}
+    return json.dumps({"error": {**error, **extra}})
+
+
+def response(entry, status: int = 400, headers: str = "x-request-id: req_42abc\r\n") -> str:
+    return f"HTTP/1.1 {status} Bad Request\r\nContent-Type: application/json\r\n{headers}\r\n{envelope(entry)}"
+
+
+# ---------------------------------------------------------------- browser
+
+
+@pytest.fixture(scope="module")
+def box(browser, site):
+    with serve(site) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        requested = []
+        ctx.route("**/*", lambda r: (requested.append(r.request.url),
+                                     r.continue_() if r.request.url.startswith(url) else r.abort()))
+        page = ctx.new_page()
+        page.goto(url + "/troubleshooting/")
+        page.wait_for_selector(".xem-lookup:not([hidden])")
+        yield page
+        assert all(u.startswith(url) for u in requested), "the look-up box made a third-party request"
+        ctx.close()
+
+
+def ask(page, text: str) -> dict:
+    page.fill("#xem-lookup-input", text)
+    page.click(".xem-lookup button[type=submit]")
+    return page.evaluate("""() => {
+        const r = document.querySelector('.xem-lookup-result');
+        return {text: r.innerText, links: [...r.querySelectorAll('a')].map(a => a.getAttribute('href')),
+                code: (r.querySelector('.xem-lookup-code strong') || {}).textContent || null,
+                command: (r.querySelector('.xem-lookup-cmd code') || {}).textContent || null,
+                tags: [...r.querySelectorAll('*')].map(e => e.tagName.toLowerCase())};
+    }""")
+
+
+def test_every_code_from_its_envelope_shows_action_diagnostic_and_links(box, catalog):
+    for entry in catalog.codes:
+        got = ask(box, envelope(entry))
+        assert got["code"] == entry.code
+        assert " ".join(entry.action.replace("`", "").split())[:40] in got["text"]
+        if entry.diagnostic.command:
+            assert got["command"] == entry.diagnostic.command
+        else:
+            assert "no dedicated diagnostic" in got["text"]
+        assert f"#{entry.code}" in got["links"][0] and got["links"][1].endswith(f"error-codes/#{entry.code}")
+
+
+@pytest.mark.parametrize("kind", ["name", "response", "message", "prefix"])
+def test_every_code_from_every_input_kind(box, catalog, kind):
+    wrong = {}
+    for entry in catalog.codes:
+        text = {"name": f"  `{entry.code}` ", "response": response(entry), "message": entry.example_message,
+                "prefix": entry.code[:-1]}[kind]
+        got = ask(box, text)
+        if got["code"] != entry.code and not (kind == "prefix" and entry.code in got["text"]):
+            wrong[entry.code] = got["text"][:120]
+        if kind == "response":
+            assert "x-request-id: req_42abc" in got["text"] and "Quote this value" in got["text"]
+    assert wrong == {}
+
+
+def test_missing_code_gives_the_type_advice_and_its_codes(box, catalog):
+    t = next(t for t in catalog.envelope_types if any(c.type.value == t.type for c in catalog.codes))
+    got = ask(box, json.dumps({"error": {"message": "refused", "type": t.type, "code": None, "param": None}}))
+    assert f"its type is {t.type}" in got["text"]
+    for c in (c for c in catalog.codes if c.type.value == t.type):
+        assert c.code in got["text"]
+
+
+def test_a_429_shows_what_retry_after_and_retry_strategy_say_with_the_pasted_values(box, catalog):
+    entry = catalog.by_code["rate_limit_exceeded"]
+    text = ("HTTP/1.1 429 Too Many Requests\nRetry-After: 17\nx-request-id: abc-123\n\n"
+            + envelope(entry, retry_after=17, retry_strategy={"initial_delay_ms": 250, "max_delay_ms": 8000}))
+    got = ask(box, text)
+    assert "Rate limited (429)" in got["text"]
+    assert "retry_after = 17" in got["text"] and '"initial_delay_ms":250' in got["text"]
+    assert 'Retry-After = "17"' in got["text"] and "abc-123" in got["text"]
+
+
+@pytest.mark.parametrize("text, words", [
+    ('{"error": {"code": "scope_insuf', "could not be read"),
+    ("x" * (1024 * 1024), "larger than 256 KiB"),
+    ("zzzz_not_a_code", "not a code"),
+])
+def test_broken_and_oversized_input_gets_a_plain_message(box, text, words):
+    got = ask(box, text)
+    assert words in got["text"]
+
+
+def test_hostile_input_is_shown_only_as_text(box):
+    dialogs = []
+    box.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    payload = ('HTTP/1.1 400 X\nx-request-id: <img src=x onerror=alert(1)>\n\n{"error": {"code": null, '
+               '"type": "<script>alert(2)</script>", "message": "<b onmouseover=alert(3)>hi</b>\\u0000\\u001b[31m"}}')
+    got = ask(box, payload)
+    allowed = {"p", "strong", "code", "a", "div", "pre", "button", "ul", "li"}
+    assert set(got["tags"]) <= allowed, got["tags"]
+    assert "<img src=x onerror=alert(1)>" in got["text"]  # shown, as text
+    box.wait_for_timeout(200)
+    assert dialogs == []
+
+
+def test_without_javascript_the_box_stays_hidden(browser, site):
+    with serve(site) as url:
+        ctx = browser.new_context(java_script_enabled=False)
+        page = ctx.new_page()
+        page.goto(url + "/troubleshooting/")
+        assert page.locator(".xem-lookup").is_hidden()
+        assert page.locator("table.xem-troubleshooting tbody tr").count() > 20
+        ctx.close()
+
+
+# ---------------------------------------------------------------- terminal
+
+
+def explain(stdin: bytes, *args: str) -> subprocess.CompletedProcess:
+    env = {**ENV, "PYTHONPATH": str(ROOT / "tools")}
+    return subprocess.run([sys.executable, "-m", "xemcat", "explain", *(args or ("-",))], input=stdin, cwd=ROOT,
+                          capture_output=True, env=env, timeout=60)
+
+
+@pytest.mark.parametrize("kind", ["name", "envelope", "response", "message"])
+def test_explain_reads_every_input_kind(catalog, kind):
+    for entry in catalog.codes[::3]:  # every kind in one process each; the browser test covers every code
+        text = {"name": entry.code, "envelope": envelope(entry), "response": response(entry),
+                "message": entry.example_message}[kind]
+        result = explain(text.encode())
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.decode().startswith(entry.code), (kind, entry.code)
+        if kind == "response":
+            assert "x-request-id: req_42abc" in result.stdout.decode()
+
+
+def test_explain_missing_code_429_and_request_id(catalog):
+    out = explain(b'{"error": {"message": "no", "type": "authentication_error", "code": null}}')
+    assert out.returncode == 0 and b"its type is `authentication_error`" in out.stdout
+    entry = catalog.by_code["rate_limit_exceeded"]
+    out = explain(f"HTTP/1.1 429 X\nRetry-After: 9\nx-request-id: r-1\n\n{envelope(entry, retry_after=9)}".encode())
+    text = out.stdout.decode()
+    assert "retry_after = 9" in text and 'Retry-After = "9"' in text and "x-request-id: r-1" in text
+
+
+@pytest.mark.parametrize("data, words", [
+    (b"\xff\xfe\x00garbage{{{", "No code found"),
+    (b"x" * (300 * 1024), "larger than 256 KiB"),
+    (b'{"error": {"code": "scope_insuf', "could not be read"),
+    (b"<script>alert(1)</script>\x1b[2J", "No code found"),
+])
+def test_explain_hostile_input_is_a_plain_message(data, words):
+    out = explain(data)
+    said = (out.stdout + out.stderr).decode()
+    assert "Traceback" not in said and words in said
+    assert "\x1b" not in said
+
+
+def test_explain_prefix_shows_the_entry_or_the_candidates():
+    one = explain(b"", "scope")
+    assert one.returncode == 0 and one.stdout.decode().startswith("scope_insufficient")
+    many = explain(b"", "not_found")
+    assert many.returncode == 1 and "project_not_found" in many.stderr.decode() and "codes match" in many.stderr.decode()
