@@ -154,3 +154,22 @@ def test_without_javascript_every_row_shows(browser, base_url, catalog):
     assert pg.locator("table.xem-codes tbody tr:visible").count() == len(catalog.codes)
     assert pg.locator(".xem-filter").first.is_hidden()
     ctx.close()
+
+
+def test_filter_hides_empty_sections_says_when_nothing_matches_and_offers_not_documented(page, base_url, catalog):
+    page.goto(f"{base_url}/error-codes/")
+    filter_top = page.evaluate("document.querySelector('.xem-filter').getBoundingClientRect().top")
+    assert filter_top < 900, "the filter is where a reader starts, on the first screen"
+    options = page.eval_on_selector_all("#xem-filter-http option", "os => os.map(o => o.textContent)")
+    assert "not documented" in options
+    page.select_option("#xem-filter-http", "unknown")
+    shown = page.eval_on_selector_all(".xem-entry:not(.xem-hidden)", "es => es.map(e => e.dataset.code)")
+    assert sorted(shown) == sorted(c.code for c in catalog.codes if not c.http)  # unknown never matches a value
+    page.select_option("#xem-filter-http", "429")
+    sections_with_429 = {c.section_id for c in catalog.codes if 429 in [h.status for h in c.http]}
+    visible_h3 = page.eval_on_selector_all("h3:not(.xem-hidden)", "hs => hs.map(h => h.id)")
+    assert set(visible_h3) & {s.id for s in catalog.sections} == sections_with_429
+    page.select_option("#xem-filter-retryable", "no")
+    page.select_option("#xem-filter-http", "403")  # scope_insufficient's retry behaviour is not documented
+    assert page.inner_text(".xem-filter-count") == "No code matches these filters."
+    assert page.eval_on_selector_all("h3:not(.xem-hidden)", "hs => hs.filter(h => h.closest('article')).length") == 0
