@@ -132,9 +132,12 @@
     var h = el("p");
     h.appendChild(el("strong", c.code));
     var facts = [];
-    facts.push("HTTP " + (c.http.length ? c.http.map(function (x) { return x.status; }).join(" / ") : "not documented"));
-    facts.push("type " + (c.type || "not documented"));
-    facts.push("retryable " + (c.retryable === null ? "not documented" : c.retryable ? "yes" : "no"));
+    function scoped(value, scope) { return scope ? value + " (" + scope + ")" : String(value); }
+    facts.push("HTTP " + (c.http.length ? c.http.map(function (x) { return scoped(x.status, x.scope); }).join(" / ")
+      : "not documented"));
+    facts.push("type " + (c.type ? scoped(c.type, c.type_scope) : "not documented"));
+    facts.push("retryable " + (c.retryable === null ? "not documented"
+      : scoped(c.retryable ? "yes" : "no", c.retryable_scope)));
     h.appendChild(document.createTextNode(" · " + facts.join(" · ")));
     box.appendChild(h);
     box.appendChild(el("p", plain(c.description)));
@@ -178,7 +181,8 @@
       out.appendChild(el("p", "The envelope has no code; its type is " + type.type + "."));
       var what = el("p");
       what.appendChild(el("strong", "What to do: "));
-      what.appendChild(document.createTextNode(plain(type.when_code_missing)));
+      what.appendChild(document.createTextNode(plain(type.when_code_missing) + (type.advice_basis === "general"
+        ? " (General guidance, not from the router's documentation.)" : "")));
       out.appendChild(what);
       var codes = type.codes.filter(function (c) {
         var http = byCode[c].http.map(function (x) { return x.status; });

@@ -5,6 +5,7 @@
   new CODE --section ID  append an unfinished entry skeleton to a section file
   fmt [--check]          rewrite catalog files in canonical layout
   diff BASE              codes added / removed / changed since git revision BASE
+  coverage               which codes still lack a documented HTTP status, type or retry fact
   sitecheck [SITE]       offline link and anchor check of a built site; no code lost
 """
 
@@ -151,6 +152,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_coverage(args: argparse.Namespace) -> int:
+    from .coverage import coverage, format_coverage
+    print(format_coverage(coverage(_load_or_report(args)), args.format))
+    return 0
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .scaffold import add_code
     return add_code(_catalog_dir(args), args.code, args.section)
@@ -215,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
                    help="base URL for the documentation link")
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("coverage", help="list, per fact kind, the codes whose fact is still not documented")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    p.set_defaults(func=cmd_coverage)
 
     p = sub.add_parser("new", help="append an unfinished entry for a new code to its section file")
     p.add_argument("code")

@@ -28,19 +28,22 @@ def explain_code(catalog: Catalog, code: str, site_url: str) -> tuple[str, bool]
         return msg + "\n(run `xemcat explain --list` for all codes)", False
     section = next(s for s in catalog.sections if s.id == entry.section_id)
     base = site_url if site_url.endswith("/") else site_url + "/"
+    def scoped(text: str, source: str | None) -> str:
+        scope = catalog.sources[source].scope if source else None
+        return f"{text} ({scope})" if scope else text
     lines = [
         f"{entry.code}  ({section.title})",
         "",
         _plain(entry.description),
         "",
-        f"  HTTP        {http_short(entry.http)}",
+        "  HTTP        " + (" / ".join(scoped(str(h.status), h.source) for h in entry.http) or http_short(entry.http)),
     ]
     for h in entry.http:
         if h.when:
             lines.append(f"                {h.status}: {_plain(h.when)}")
     lines += [
-        f"  Type        {type_text(entry.type)}",
-        f"  Retryable   {retryable_text(entry.retryable)}",
+        f"  Type        {scoped(type_text(entry.type), entry.type.source)}",
+        f"  Retryable   {scoped(retryable_text(entry.retryable), entry.retryable.source)}",
         f"  Action      {_plain(entry.action)}",
         f"  Diagnostic  {entry.diagnostic.text}",
         f"  Docs        {base}error-codes/#{entry.code}",
@@ -68,7 +71,8 @@ def explain_paste(catalog: Catalog, found, site_url: str) -> tuple[str, bool]:
         same = [c.code for c in catalog.codes if c.type.value == found.type
                 and (found.status is None or not c.http or found.status in [h.status for h in c.http])]
         out += [f"The envelope has no `code`; its type is `{found.type}`.",
-                f"  What to do  {_plain(t.when_code_missing)}",
+                f"  What to do  {_plain(t.when_code_missing)}"
+                + (" (General guidance, not from the router's documentation.)" if t.general_advice else ""),
                 f"  Codes documented with this type{f' and status {found.status}' if found.status else ''}: "
                 + (", ".join(same) or "none")]
     elif found.candidates:

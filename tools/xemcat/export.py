@@ -20,12 +20,17 @@ FORMAT_VERSION = 1
 def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str]) -> dict[str, Any]:
     base = base_url if base_url.endswith("/") else base_url + "/"
     error_codes = base + page_urls["error_codes"]
+
+    def scope(source_id: str | None) -> str | None:
+        """The other surface a fact is documented for (e.g. "inference API"), or null."""
+        return catalog.sources[source_id].scope if source_id else None
     codes = []
     for c in catalog.codes:
         codes.append({
             "code": c.code,
             "section": c.section_id,
-            "http": [{"status": h.status, "when": h.when, "source": h.source} for h in c.http],
+            "http": [{"status": h.status, "when": h.when, "source": h.source, "scope": scope(h.source)}
+                     for h in c.http],
             "retryable": c.retryable.value if c.retryable.known else None,
             "type": c.type.value if c.type.known else None,
             "description": c.description,
@@ -36,6 +41,8 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str])
                             "reason": c.deprecated.reason} if c.deprecated else None),
             "doc_url": f"{error_codes}#{c.code}",
             "troubleshooting_url": f"{base}{page_urls['troubleshooting']}#{c.code}",
+            "retryable_scope": scope(c.retryable.source),
+            "type_scope": scope(c.type.source),
         })
     rate = catalog.rate_limit_extras
     return {
@@ -46,6 +53,7 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str])
         "envelope_types": [{"type": t.type, "http": [{"status": h.status, "when": h.when, "source": h.source}
                                                     for h in t.http],
                             "when_code_missing": t.when_code_missing,
+                            "advice_basis": t.advice_basis,
                             "codes": [c.code for c in catalog.codes if c.type.value == t.type]}
                            for t in catalog.envelope_types],
         "rate_limit": {"status": rate["status"], "note": rate["note"],

@@ -13,6 +13,7 @@ class Source:
     id: str
     title: str
     url: str
+    scope: str | None = None  # the surface the page documents, when it is not the XEM router
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,11 @@ class EnvelopeType:
     http: tuple[HttpStatus, ...]
     source: str
     when_code_missing: str
+    advice_basis: str = "general"  # a source id, or "general": guidance no source states
+
+    @property
+    def general_advice(self) -> bool:
+        return self.advice_basis == "general"
 
 
 @dataclass(frozen=True)
@@ -160,13 +166,13 @@ def build_catalog(blocks: dict[str, Any], section_files: list[dict[str, Any]]) -
         sections.append(Section(sec["id"], sec["title"], sec.get("note"), tuple(codes)))
     catalog = Catalog(
         sections=tuple(sections),
-        sources={k: Source(k, v["title"], v["url"]) for k, v in blocks["sources"].items()},
+        sources={k: Source(k, v["title"], v["url"], v.get("scope")) for k, v in blocks["sources"].items()},
         identifiers=tuple(blocks["identifiers"]),
         envelope=blocks["envelope"],
         correlation_header=blocks["correlation_header"],
         rate_limit_extras=blocks["rate_limit_extras"],
-        envelope_types=tuple(EnvelopeType(t["type"], _http(t["http"]), t["source"], t["when_code_missing"])
-                             for t in blocks["envelope_types"]),
+        envelope_types=tuple(EnvelopeType(t["type"], _http(t["http"]), t["source"], t["when_code_missing"],
+                                          t["advice_basis"]) for t in blocks["envelope_types"]),
         commands=tuple(CommandForm(c["form"], c["shows"], c["evidence"], c["source"], c.get("note"))
                        for c in blocks["commands"]),
     )

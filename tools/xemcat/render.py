@@ -26,6 +26,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import text
+from .coverage import coverage
 from .model import Catalog, ErrorCode, Fact, HttpStatus
 from .problems import CatalogError, Problem
 from .vocabulary import command_anchor, command_pattern
@@ -225,6 +226,7 @@ def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> d
         "code_fields": field_docs.get("code", []),
         "file_fields": field_docs.get("file", []),
         "commands": commands,
+        "coverage": coverage(catalog),
     }
 
 
