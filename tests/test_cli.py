@@ -185,22 +185,34 @@ def test_every_schema_field_has_description_and_example():
     assert missing_docs(json.loads((ROOT / "catalog/schema.json").read_text())) == []
 
 
-def test_pre_commit_hooks_run_on_catalog_files():
-    """Each local pre-commit hook's command works on the files its pattern selects."""
+def test_pre_commit_hooks_run_on_catalog_files(project):
+    """Each local pre-commit hook's command works on the files its pattern selects, catches a
+    change that breaks another file, and says how to create the environment when it is missing."""
+    import os
     import re
     import shlex
-    import sys
-    from conftest import ENV, ROOT, run
+    from conftest import ENV, ROOT, edit, run
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
-    hooks = [h for repo in config["repos"] for h in repo["hooks"]]
-    assert {h["id"] for h in hooks} == {"xemcat-fmt", "xemcat-check"}
-    files = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "catalog").rglob("*"))
-             if p.is_file() and re.search(hooks[0]["files"], str(p.relative_to(ROOT)))]
-    assert "catalog/sections/01-scope-auth.yaml" in files
-    for hook in hooks:
-        args = shlex.split(hook["entry"])
-        assert args[0] == ".venv/bin/python"
-        selected = [f for f in files if re.search(hook["files"], f)]
-        result = run([sys.executable, *args[1:], *(["--check"] if hook["id"] == "xemcat-fmt" else []), *selected],
-                     ROOT, env={**ENV, "PYTHONPATH": str(ROOT / "tools")})
-        assert result.returncode == 0, (hook["id"], result.stdout, result.stderr)
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    assert set(hooks) == {"xemcat-fmt", "xemcat-check"}
+    files = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "catalog").rglob("*")) if p.is_file()]
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    env = {**ENV, "PYTHONPATH": str(project / "tools")}
+
+    def hook(hook_id, *names):
+        args = shlex.split(hooks[hook_id]["entry"])
+        selected = [f for f in (names or files) if re.search(hooks[hook_id]["files"], f)]
+        extra = ["--check"] if hook_id == "xemcat-fmt" else []
+        return run([*args, *extra, *selected], project, env=env)
+    assert "catalog/sections/01-scope-auth.yaml" in [f for f in files if re.search(hooks["xemcat-check"]["files"], f)]
+    for hook_id in hooks:
+        result = hook(hook_id)
+        assert result.returncode == 0, (hook_id, result.stdout, result.stderr)
+    # Renaming a command form breaks entries in the section files: committing only
+    # commands.yaml must still fail, naming how many problems are elsewhere.
+    edit(project / "catalog/commands.yaml", "form: xeroctl workspaces list", "form: xeroctl workspaces ls")
+    result = hook("xemcat-check", "catalog/commands.yaml")
+    assert result.returncode == 1 and "problem(s) in other files" in result.stderr, result.stderr
+    os.unlink(project / ".venv")
+    result = hook("xemcat-check", "catalog/commands.yaml")
+    assert result.returncode == 1 and "sh tools/build-site.sh" in result.stderr

@@ -24,6 +24,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from urllib.parse import urlparse
+
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
@@ -68,9 +70,24 @@ def _record_timing(stage: str, seconds: float) -> None:
             fh.write(json.dumps({"stage": stage, "seconds": seconds}) + "\n")
 
 
+def _unpublishable(site_url: str | None) -> str | None:
+    """Why ``site_url`` cannot be the address of a published site, or None."""
+    parsed = urlparse(site_url or "")
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return f"site_url {site_url!r} is not an absolute http(s) address"
+    host = parsed.hostname
+    if host == "localhost" or host.endswith(".localhost") or host in ("0.0.0.0", "::1") or host.startswith("127."):
+        return f"site_url {site_url!r} is a loopback address"
+    return None
+
+
 def on_config(config):
     root = _root(config)
     _set_source_date_epoch(root)
+    publishing = os.environ.get("XEMCAT_PUBLISH") == "1"
+    if publishing and (reason := _unpublishable(config.site_url)):
+        raise Abort(f"{reason}: a build for publishing (XEMCAT_PUBLISH=1) needs SITE_URL set to the address the "
+                    "site is served at, or catalog.json's doc_url links would point there. Nothing was built.")
     urls = {p.id: File(p.file, config.docs_dir, config.site_dir, config.use_directory_urls).url for p in PAGES}
     links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()},
                              catalog_json=get_relative_url("catalog.json", urls[page]))
@@ -79,7 +96,7 @@ def on_config(config):
     try:
         catalog = load_catalog(root / "catalog")
         rendered = render_pages(catalog, root / "catalog", root / "templates", links)
-        extra = {"catalog.json": catalog_json(catalog, config.site_url or "", urls),
+        extra = {"catalog.json": catalog_json(catalog, config.site_url or "", urls, published=publishing),
                  "schema.json": (root / "catalog" / "schema.json").read_text(encoding="utf-8")}
     except CatalogError as exc:
         if not _state["serve"]:

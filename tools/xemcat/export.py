@@ -17,7 +17,8 @@ from .model import Catalog
 FORMAT_VERSION = 1
 
 
-def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str]) -> dict[str, Any]:
+def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str],
+                     published: bool = False) -> dict[str, Any]:
     base = base_url if base_url.endswith("/") else base_url + "/"
     error_codes = base + page_urls["error_codes"]
 
@@ -61,8 +62,10 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str])
                        + [{"name": rate["header"]["name"], "meaning": rate["header"]["meaning"], "header": True}]},
         "correlation_header": {"name": catalog.correlation_header["name"],
                                "advice": catalog.correlation_header["advice"]},
+        # False for a local build: its doc_url links point at the writer's machine, not the site.
+        "published": published,
     }
 
 
-def catalog_json(catalog: Catalog, base_url: str, page_urls: dict[str, str]) -> str:
-    return json.dumps(catalog_document(catalog, base_url, page_urls), indent=2, ensure_ascii=False) + "\n"
+def catalog_json(catalog: Catalog, base_url: str, page_urls: dict[str, str], published: bool = False) -> str:
+    return json.dumps(catalog_document(catalog, base_url, page_urls, published), indent=2, ensure_ascii=False) + "\n"

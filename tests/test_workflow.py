@@ -1,0 +1,98 @@
+"""The pull-request workflow (issue 14): linted clean by actionlint and zizmor, thin (each step
+calls a script in tools/), pinned, least-privileged; its scripts run here; a build for
+publishing never carries a loopback doc_url."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ENV, ROOT, copy_project, mkdocs_build, run
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+BIN = Path(sys.executable).parent
+
+
+def test_there_is_a_workflow_and_actionlint_finds_nothing():
+    assert WORKFLOWS, "no workflow in .github/workflows"
+    result = run([str(BIN / "actionlint"), *map(str, WORKFLOWS)], ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zizmor_finds_nothing_even_as_an_auditor():
+    result = run([str(BIN / "zizmor"), "--offline", "--persona", "auditor", *map(str, WORKFLOWS)], ROOT)
+    assert result.returncode == 0 and "No findings" in result.stdout, result.stdout + result.stderr
+
+
+def test_workflow_is_thin_pinned_and_least_privileged():
+    flow = yaml.safe_load(WORKFLOWS[0].read_text())
+    assert flow["permissions"] == {}
+    triggers = flow[True] if True in flow else flow["on"]  # YAML 1.1 reads `on` as true
+    assert "pull_request" in triggers and triggers["push"]["branches"] == ["main"]
+    for name, job in flow["jobs"].items():
+        assert "contents" in job["permissions"] and set(job["permissions"]) <= {"contents", "pages", "id-token"}
+        for step in job["steps"]:
+            if "uses" in step:
+                assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", step["uses"]), step["uses"]
+            if "run" in step:
+                script = re.fullmatch(r'sh (tools/[\w-]+\.sh)( "\$\w+")?', step["run"].strip())
+                assert script and (ROOT / script.group(1)).is_file(), step["run"]
+    check = flow["jobs"]["check"]
+    assert check["steps"][0]["with"]["fetch-depth"] == 0
+    deploy = [s.get("uses", "").split("@")[0] for s in flow["jobs"]["deploy"]["steps"]]
+    assert "actions/upload-pages-artifact" in deploy and deploy[-1] == "actions/deploy-pages"
+
+
+@pytest.fixture()
+def clone(tmp_path):
+    """A git repository of the project (with this environment's .venv), as CI checks it out."""
+    project = copy_project(tmp_path / "repo")
+    shutil.copy2(ROOT / "pyproject.toml", project / "pyproject.toml")
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t",
+                                                              "commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
+    return project
+
+
+def test_ci_check_script_passes_and_gates_breaking_changes(clone):
+    env = {**ENV, "PYTHONPATH": str(clone / "tools")}
+    ok = run(["sh", "tools/ci-check.sh", "HEAD"], clone, timeout=600, env=env)
+    assert ok.returncode == 0, ok.stdout[-2000:] + ok.stderr[-2000:]
+    assert "checked" in ok.stderr and (clone / "site" / "index.html").is_file()
+    f = clone / "catalog" / "sections" / "04-execution.yaml"
+    text = f.read_text()
+    f.write_text(text.replace("- status: 400", "- status: 422", 1))
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "change"], cwd=clone,
+                   check=True)
+    gated = run(["sh", "tools/ci-check.sh", "HEAD~1"], clone, timeout=600, env={**env, "GITHUB_ACTIONS": "true"})
+    assert gated.returncode == 1
+    assert re.search(r"^::error file=catalog/sections/04-execution.yaml,line=\d+,col=\d+::.*breaking", gated.stdout,
+                     re.M), gated.stdout
+
+
+@pytest.mark.parametrize("url", ["", "http://127.0.0.1:8000/", "http://localhost:8000/", "http://[::1]:8000/"])
+def test_a_build_for_publishing_refuses_a_local_or_empty_address(project, url):
+    out = project / "site"
+    result = mkdocs_build(project, out, env={**ENV, "XEMCAT_PUBLISH": "1", "SITE_URL": url})
+    assert result.returncode == 1 and "XEMCAT_PUBLISH" in result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (out / "catalog.json").exists()
+
+
+def test_published_and_local_builds_say_which_they_are(project, site):
+    local = json.loads((site / "catalog.json").read_text())
+    assert local["published"] is False
+    out = project / "site"
+    result = mkdocs_build(project, out, env={**ENV, "XEMCAT_PUBLISH": "1", "SITE_URL": "https://docs.example.org/xem/"})
+    assert result.returncode == 0, result.stderr
+    published = json.loads((out / "catalog.json").read_text())
+    assert published["published"] is True
+    assert all(c["doc_url"].startswith("https://docs.example.org/xem/error-codes/#") for c in published["codes"])

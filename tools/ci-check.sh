@@ -1,0 +1,20 @@
+#!/bin/sh
+# The pull-request gate, runnable locally: `sh tools/ci-check.sh [BASE]`.
+#  1. `xemcat check --against` the merge base of BASE and HEAD (under GitHub Actions the problems
+#     print as ::error annotations on the changed lines); without BASE, a plain check;
+#  2. the strict site build (tools/build-site.sh);
+#  3. the offline link and anchor check of the built site, and no code lost.
+set -eu
+cd "$(dirname "$0")/.."
+. tools/venv.sh
+ensure_venv site
+base="${1:-}"
+if [ -n "$base" ] && [ "$base" != "0000000000000000000000000000000000000000" ]; then
+    merge_base="$(git merge-base "$base" HEAD)"
+    echo "xemcat check --against $merge_base"
+    .venv/bin/xemcat check --against "$merge_base"
+else
+    .venv/bin/xemcat check
+fi
+sh tools/build-site.sh
+.venv/bin/xemcat sitecheck site
