@@ -144,6 +144,12 @@ def test_diff_and_breaking_change_gate(project):
          "  - code: tool_executor_unavailable\n    breaking_change:\n      date: 2026-11-29\n      reason: Corrected.\n")
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
     assert "tool_executor_unavailable" not in gate.stdout and "tool_not_mcp_visible" in gate.stdout
+    # The marker approves that change only: once committed, a later break of the same code
+    # with the old marker untouched is caught again.
+    _git(project, "commit", "-qam", "marked 503 -> 500")
+    edit(f, "      - status: 500\n", "      - status: 400\n")
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 1 and "codes.tool_executor_unavailable.code: breaking: HTTP 500 -> 400" in gate.stdout
 
 
 def test_removing_a_code_needs_deprecation_first(project):

@@ -15,8 +15,9 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .catalog import catalog_from_files, load_catalog
+from .catalog import catalog_from_files, check_catalog, load_catalog
 from .loader import SourceFile
 from .model import Catalog, ErrorCode
 from .problems import CatalogError, Problem
@@ -55,8 +56,21 @@ def catalog_at(catalog_dir: Path, base: str, dest: Path) -> Path:
 
 
 def load_base(catalog_dir: Path, base: str) -> Catalog:
+    return load_base_with_markers(catalog_dir, base)[0]
+
+
+def load_base_with_markers(catalog_dir: Path, base: str) -> tuple[Catalog, dict[str, Any]]:
+    """The catalog at `base`, and the `breaking_change` marker each code had there."""
     with tempfile.TemporaryDirectory() as tmp:
-        return load_catalog(catalog_at(catalog_dir, base, Path(tmp)))
+        files, problems = check_catalog(catalog_at(catalog_dir, base, Path(tmp)))
+        if problems:
+            raise CatalogError(problems)
+        return catalog_from_files(files), _markers(files)
+
+
+def _markers(files: list[SourceFile]) -> dict[str, Any]:
+    return {e["code"]: e["breaking_change"] for src in files for e in src.data.get("codes", [])
+            if "breaking_change" in e}
 
 
 @dataclass
@@ -130,7 +144,7 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
     """Problems for unmarked breaking changes since `base`, given the working catalog's files,
     already validated by the caller. Raises GitError when `base` cannot be read."""
     try:
-        old = load_base(catalog_dir, base)
+        old, old_markers = load_base_with_markers(catalog_dir, base)
     except CatalogError as exc:
         return [Problem(str(catalog_dir), 1, 1, "(against)",
                         f"the catalog at {base} is invalid ({len(exc.problems)} problem(s)); cannot compare")]
@@ -154,7 +168,9 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
             continue
         src, i = where[c.code]
         entry = src.data["codes"][i]
-        if "breaking_change" in entry:
+        # A marker approves the change made in the revision that adds (or rewrites) it; one that
+        # was already there at the base approved an earlier change, not this one.
+        if "breaking_change" in entry and entry["breaking_change"] != old_markers.get(c.code):
             continue
         out.append(src.problem(("codes", i, "code"),
                                f"breaking: {'; '.join(d for d in c.details if d.split()[0] in ('HTTP', 'type', 'retryable'))} since {base}; "
