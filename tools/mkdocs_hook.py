@@ -32,14 +32,14 @@ from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
 from xemcat.catalog import load_catalog
-from xemcat.cli import render_pages
+from xemcat.cli import render_contributing_page, render_pages
 from xemcat.export import catalog_json
 from xemcat.problems import CatalogError
 from xemcat.render import PAGES, PageLinks, RenderedPage, render_problems_page
 
 log = logging.getLogger("mkdocs.plugins.xemcat")
 
-_state: dict = {"serve": False, "pages": {}, "extra": {}, "search": {}}
+_state: dict = {"serve": False, "pages": {}, "extra": {}, "search": {}, "problems": []}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -93,6 +93,7 @@ def on_config(config):
                              catalog_json=get_relative_url("catalog.json", urls[page]))
              for page in urls}
     started = time.perf_counter()
+    _state["problems"] = []
     try:
         catalog = load_catalog(root / "catalog")
         rendered = render_pages(catalog, root / "catalog", root / "templates", links)
@@ -106,8 +107,15 @@ def on_config(config):
                           "nothing was built.") from None
         for p in exc.problems:
             log.error(str(p))
+        _state["problems"] = exc.problems
         rendered, extra = [render_problems_page(spec, exc.problems) for spec in PAGES], {}
+        try:  # the field reference is what a writer needs right now: keep it when we can
+            contributing = render_contributing_page(root / "catalog", root / "templates", links["contributing"])
+            rendered = [contributing if page.spec.id == "contributing" else page for page in rendered]
+        except (CatalogError, OSError, ValueError):
+            pass
     _state["pages"] = {page.spec.file: page for page in rendered}
+
     _state["search"] = {urls[page.spec.id]: (page.search_text, page.search_title) for page in rendered}
     _state["extra"] = extra
     _record_timing("load+validate+render", time.perf_counter() - started)
@@ -133,11 +141,23 @@ def _add(files: Files, config, name: str, content: str) -> None:
 
 def on_page_content(html_content: str, page, config, files) -> str:
     rendered: RenderedPage | None = _state["pages"].get(page.file.src_uri)
+    banner = _problems_banner(page) if _state["problems"] else ""
     if rendered is None:
-        return html_content
+        return banner + html_content
     page.toc = get_toc(_toc_tokens(rendered))
-    page.present_anchor_ids = set(rendered.ids)
-    return rendered.html
+    # A page replaced by the problem list has none of its anchors: skip checking links to them
+    # rather than warn about each (MkDocs skips pages whose anchors are None).
+    replaced = _state["problems"] and rendered.spec.id != "contributing"
+    page.present_anchor_ids = None if replaced else set(rendered.ids)
+    return (banner if not replaced else "") + rendered.html
+
+
+def _problems_banner(page) -> str:
+    """While the catalog is invalid, every preview page says so at the top."""
+    first = html.escape(str(_state["problems"][0]))
+    return (f'<div class="admonition failure xem-problems-banner"><p class="admonition-title">The catalog has '
+            f'{len(_state["problems"])} problem(s); the generated pages show the list</p><p><code>{first}</code>'
+            f'{" …" if len(_state["problems"]) > 1 else ""}</p></div>\n')
 
 
 def _toc_tokens(page: RenderedPage) -> list[dict]:

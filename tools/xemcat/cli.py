@@ -58,13 +58,23 @@ def command_reference() -> list[tuple[str, str, str]]:
     return out
 
 
+def _field_docs(catalog_dir: Path) -> dict[str, list]:
+    from .schema_doc import field_docs
+    schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
+    return {"code": field_docs(schema, "errorCode"), "file": field_docs(schema)}
+
+
+def render_contributing_page(catalog_dir: Path, templates_dir: Path, links):
+    """The Contributing page while the catalog is invalid (see render.render_contributing)."""
+    from .render import render_contributing
+    return render_contributing(templates_dir, links, _field_docs(catalog_dir), command_reference())
+
+
 def render_pages(catalog: Catalog, catalog_dir: Path, templates_dir: Path, links: dict | None = None) -> list:
     """Every generated page, with the field and command references the Contributing page needs.
     Raises CatalogError naming the template line when a template is broken."""
     from .render import render_all
-    from .schema_doc import field_docs
-    schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
-    docs = {"code": field_docs(schema, "errorCode"), "file": field_docs(schema)}
+    docs = _field_docs(catalog_dir)
     cache = None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
     return render_all(catalog, templates_dir, links, docs, command_reference(), cache)
 

@@ -317,6 +317,21 @@ def _search_titles(catalog: Catalog) -> dict[str, str]:
             for c in catalog.codes}
 
 
+def render_contributing(templates_dir: Path, links: PageLinks, field_docs: dict[str, list],
+                        commands: list) -> RenderedPage:
+    """The Contributing page without a catalog: what a writer needs most while the catalog is
+    broken (the field reference) stays in the preview; only the coverage table waits."""
+    spec = next(p for p in PAGES if p.id == "contributing")
+    env = _environment(templates_dir.resolve(), None)
+    context = {"md": lambda value, code_url="": text.inline(value, frozenset(), code_url), "coverage": None,
+               "code_fields": field_docs.get("code", []), "file_fields": field_docs.get("file", []),
+               "commands": commands, "links": links}
+    try:
+        return outline(spec, env.get_template(spec.template).render(context))
+    except Exception as exc:  # a broken template: its own problem line, like any other
+        raise CatalogError([template_problem(exc, templates_dir.resolve())]) from None
+
+
 def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPage:
     """What the preview shows in place of a generated page while the catalog is invalid."""
     listing = "\n".join(str(p) for p in problems)
