@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import subprocess
 from pathlib import Path
 
@@ -135,10 +137,13 @@ def test_diff_and_breaking_change_gate(project):
     diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project)
     assert diff.returncode == 0
     assert "changed  tool_executor_unavailable: HTTP 503 -> 500  BREAKING" in diff.stdout
-    assert "changed  tool_not_mcp_visible: retryable False -> True  BREAKING" in diff.stdout
+    assert "changed  tool_not_mcp_visible: retryable no -> yes  BREAKING" in diff.stdout
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
     assert gate.returncode == 1
-    assert "codes.tool_executor_unavailable.code: breaking: HTTP 503 -> 500" in gate.stdout
+    assert "codes.tool_executor_unavailable.http: breaking: HTTP 503 -> 500" in gate.stdout
+    # Located at the changed field, not at the code's name.
+    line = int(re.search(r"04-execution.yaml:(\d+):\d+: codes.tool_executor_unavailable.http", gate.stdout).group(1))
+    assert re.match(r"(http:|- status: 500)", f.read_text().splitlines()[line - 1].strip())
     # Marking the change acknowledges it.
     edit(f, "  - code: tool_executor_unavailable\n",
          "  - code: tool_executor_unavailable\n    breaking_change:\n      date: 2026-11-29\n      reason: Corrected.\n")
@@ -149,7 +154,7 @@ def test_diff_and_breaking_change_gate(project):
     _git(project, "commit", "-qam", "marked 503 -> 500")
     edit(f, "      - status: 500\n", "      - status: 400\n")
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
-    assert gate.returncode == 1 and "codes.tool_executor_unavailable.code: breaking: HTTP 500 -> 400" in gate.stdout
+    assert gate.returncode == 1 and "codes.tool_executor_unavailable.http: breaking: HTTP 500 -> 400" in gate.stdout
 
 
 def test_removing_a_code_needs_deprecation_first(project):
@@ -226,3 +231,35 @@ def test_pre_commit_hooks_run_on_catalog_files(project):
     os.unlink(project / ".venv" / "bin" / "python")
     result = hook("xemcat-check", "catalog/commands.yaml")
     assert result.returncode == 1 and "sh tools/build-site.sh" in result.stderr
+
+
+def test_writer_messages(project):
+    """The messages a writer stumbles on: each names the place and says what to do."""
+    sections = project / "catalog" / "sections"
+    # A placeholder left by `new` is reported once, not also as a bad command.
+    assert xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project).returncode == 0
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert out.count("brand_new.diagnostic.command") == 1 and "unfinished" in out
+    p = sections / "05-approvals.yaml"
+    p.write_text(p.read_text()[: p.read_text().index("\n  - code: brand_new")] + "\n")
+    # A missing diagnostic says which shapes are allowed.
+    text = p.read_text()
+    p.write_text(re.sub(r"    diagnostic:\n      command: [^\n]*\n", "", text, count=1))
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert "missing required field `diagnostic`, which is a mapping with `command` or a mapping with `none`" in out
+    p.write_text(text)
+    # A bad date says the format in words, not as a regex.
+    edit(p, "  - code: approval_not_found\n", "  - code: approval_not_found\n    deprecated: {since: 29.11.2026, "
+                                            "reason: Merged., replacement: approval_not_pending}\n")
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert '"29.11.2026" is not valid here: a date written YYYY-MM-DD' in out and "[0-9]" not in out
+    # fmt refuses a file with problems instead of rewriting it.
+    edit(p, "reason: Merged.,", "reason: Merged., bogus: 1,")
+    before = p.read_text()
+    fmt = xemcat("--catalog", "catalog", "fmt", str(p.relative_to(project)), cwd=project)
+    assert fmt.returncode == 1 and "not formatted: it has problems" in fmt.stderr and p.read_text() == before
+    # `new --help` lists the section ids; `explain --list` marks deprecated codes.
+    assert "scope-auth, agents, workspaces-models" in " ".join(xemcat("new", "--help", cwd=project).stdout.split())
+    p.write_text(before.replace(" bogus: 1,", "").replace("since: 29.11.2026", "since: '2026-11-29'"))
+    listing = xemcat("--catalog", "catalog", "explain", "--list", cwd=project).stdout
+    assert re.search(r"^approval_not_found .*\[deprecated\]", listing, re.M), listing

@@ -104,8 +104,8 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
             details.append(f"type {o.type.value or 'unknown'} -> {e.type.value or 'unknown'}")
             breaking |= o.type.known
         if o.retryable.value != e.retryable.value:
-            details.append(f"retryable {o.retryable.value if o.retryable.known else 'unknown'} -> "
-                           f"{e.retryable.value if e.retryable.known else 'unknown'}")
+            words = {True: "yes", False: "no", None: "unknown"}  # the catalog's own words, not Python's
+            details.append(f"retryable {words[o.retryable.value]} -> {words[e.retryable.value]}")
             breaking |= o.retryable.known
         for name in ("action", "description", "section_id"):
             if getattr(o, name) != getattr(e, name):
@@ -172,8 +172,11 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
         # was already there at the base approved an earlier change, not this one.
         if "breaking_change" in entry and entry["breaking_change"] != old_markers.get(c.code):
             continue
-        out.append(src.problem(("codes", i, "code"),
-                               f"breaking: {'; '.join(d for d in c.details if d.split()[0] in ('HTTP', 'type', 'retryable'))} since {base}; "
-                               "clients switch on this code. Mark it with `breaking_change: {date, reason}` "
-                               "or add a new code and deprecate this one"))
+        facts = [d for d in c.details if d.split()[0] in ("HTTP", "type", "retryable")]
+        # Point at the first changed fact, not at the code's name.
+        field = {"HTTP": "http", "type": "type", "retryable": "retryable"}[facts[0].split()[0]]
+        out.append(src.problem(("codes", i, field),
+                               f"breaking: {'; '.join(facts)} since {base}; clients switch on this code. Mark it "
+                               "with `breaking_change: {date, reason}` or add a new code and deprecate this one",
+                               field_name=f"codes.{c.code}.{field}"))
     return out

@@ -208,6 +208,22 @@ def cmd_sitecheck(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _section_ids() -> list[str]:
+    """The section ids of the catalog in the working directory, for `new --help` (best effort:
+    a broken or missing catalog just leaves the list out)."""
+    import re
+    root = Path(os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)))
+    ids = []
+    for path in sorted(root.glob("sections/*.y*ml")) if root.is_dir() else ():
+        try:
+            m = re.search(r"^section:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:[ \t]*([a-z][a-z0-9-]*)", path.read_text(encoding="utf-8"), re.M)
+        except (OSError, UnicodeDecodeError):
+            continue
+        if m:
+            ids.append(m.group(1))
+    return ids
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
     parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
@@ -239,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="append an unfinished entry for a new code to its section file")
     p.add_argument("code")
-    p.add_argument("--section", required=True, help="section id, e.g. scope-auth")
+    p.add_argument("--section", required=True, help="section id: " + (", ".join(_section_ids()) or "e.g. scope-auth"))
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("fmt", help="rewrite catalog files in canonical layout (comments kept)")

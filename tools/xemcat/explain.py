@@ -56,8 +56,8 @@ def explain_code(catalog: Catalog, code: str, site_url: str) -> tuple[str, bool]
 
 def list_codes(catalog: Catalog) -> str:
     width = max(len(c.code) for c in catalog.codes)
-    return "\n".join(f"{c.code:<{width}}  {http_short(c.http) if c.http else '-':<9}  {_plain(c.description)}"
-                     for c in catalog.codes)
+    return "\n".join(f"{c.code:<{width}}  {http_short(c.http) if c.http else '-':<9}  "
+                     f"{'[deprecated] ' if c.deprecated else ''}{_plain(c.description)}" for c in catalog.codes)
 
 
 def explain_paste(catalog: Catalog, found, site_url: str) -> tuple[str, bool]:

@@ -165,8 +165,19 @@ def _write_atomic(path: Path, text: str) -> None:
 def format_catalog(catalog_dir: Path, check: bool = False, paths: list[Path] | None = None) -> int:
     schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
     targets = paths or catalog_files(catalog_dir)
+    # A file the schema rejects (an unknown field, a wrong shape) is not rewritten: the canonical
+    # layout is defined for valid entries, and moving a mistake around hides it from the writer.
+    from .catalog import check_catalog, display
+    _, problems = check_catalog(catalog_dir)
+    broken = {p.file for p in problems if p.field not in ("(template)",)
+              and not p.message.startswith("unfinished")}
     status = 0
     for path in targets:
+        if display(path) in broken:
+            print(f"{display(path)}: not formatted: it has problems; fix them first (run `xemcat check`)",
+                  file=sys.stderr)
+            status = 1
+            continue
         try:
             text = path.read_text(encoding="utf-8")
             formatted = format_text(text, schema)
