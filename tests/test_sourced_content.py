@@ -124,3 +124,15 @@ def test_coverage_lists_missing_facts_and_the_contributing_page_agrees(site, cat
         assert [c.get_text() for c in row.select("td")[3].select("code")] == fact["missing"]
     text = xemcat("coverage").stdout
     assert f"HTTP status: documented for {report['facts']['http']['documented']}, missing for" in text
+
+
+def test_command_evidence_follows_its_definition(catalog):
+    """documented: the xeroctl reference; guide: a guide page; seed and partial: the seed page."""
+    reference = {k for k, s in catalog.sources.items() if "/docs/xeroctl" in s.url}
+    guides = {k for k, s in catalog.sources.items() if "/guide" in s.url or "operator-guides" in s.url}
+    for c in catalog.commands:
+        expected = {"documented": reference, "guide": guides, "seed": {"troubleshooting"},
+                    "partial": {"troubleshooting"}}[c.evidence]
+        assert c.source in expected, (c.form, c.evidence, c.source)
+    members = catalog.rate_limit_extras["fields"][1]["members"]
+    assert all("not documented" in m["meaning"] for m in members), "member meanings no source gives"
