@@ -149,6 +149,9 @@ def test_diff_and_breaking_change_gate(project):
          "  - code: tool_executor_unavailable\n    breaking_change:\n      date: 2026-11-29\n      reason: Corrected.\n")
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
     assert "tool_executor_unavailable" not in gate.stdout and "tool_not_mcp_visible" in gate.stdout
+    diff = xemcat("--catalog", "catalog", "diff", "HEAD", "--exit-code", cwd=project)
+    assert "tool_executor_unavailable: HTTP 503 -> 500  BREAKING (marked)" in diff.stdout
+    assert "tool_not_mcp_visible: retryable no -> yes  BREAKING\n" in diff.stdout and diff.returncode == 1
     # The marker approves that change only: once committed, a later break of the same code
     # with the old marker untouched is caught again.
     _git(project, "commit", "-qam", "marked 503 -> 500")
@@ -164,6 +167,9 @@ def test_removing_a_code_needs_deprecation_first(project):
     p.write_text(text[: text.index("\n  - code: approval_not_pending")] + "\n")
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
     assert gate.returncode == 1 and "approval_not_pending` was removed without being deprecated" in gate.stdout
+    # Located where the code was in the base revision, not at line 1.
+    line = next(i for i, l in enumerate(text.splitlines(), 1) if "code: approval_not_pending" in l)
+    assert f"catalog/sections/05-approvals.yaml:{line}:" in gate.stdout, gate.stdout
     # Deprecate in one revision, remove in the next: allowed.
     p.write_text(text.replace("  - code: approval_not_pending\n",
                               "  - code: approval_not_pending\n    deprecated:\n      since: '2026-11-29'\n"

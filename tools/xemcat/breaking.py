@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import catalog_from_files, check_catalog, load_catalog
+from .catalog import catalog_from_files, check_catalog, display
 from .loader import SourceFile
 from .model import Catalog, ErrorCode
 from .problems import CatalogError, Problem
@@ -59,13 +59,24 @@ def load_base(catalog_dir: Path, base: str) -> Catalog:
     return load_base_with_markers(catalog_dir, base)[0]
 
 
-def load_base_with_markers(catalog_dir: Path, base: str) -> tuple[Catalog, dict[str, Any]]:
-    """The catalog at `base`, and the `breaking_change` marker each code had there."""
+def marked(code: str, new_markers: dict[str, Any], old_markers: dict[str, Any]) -> bool:
+    """A marker approves the change made in the revision that adds (or rewrites) it; one that
+    was already there at the base approved an earlier change, not this one."""
+    return code in new_markers and new_markers[code] != old_markers.get(code)
+
+
+def load_base_with_markers(catalog_dir: Path, base: str) -> tuple[Catalog, dict[str, Any], dict[str, tuple]]:
+    """The catalog at `base`, the `breaking_change` marker each code had there, and where each
+    code was: (file as it is named in the working tree, line, column)."""
     with tempfile.TemporaryDirectory() as tmp:
-        files, problems = check_catalog(catalog_at(catalog_dir, base, Path(tmp)))
+        copy = catalog_at(catalog_dir, base, Path(tmp))
+        files, problems = check_catalog(copy)
         if problems:
             raise CatalogError(problems)
-        return catalog_from_files(files), _markers(files)
+        places = {e["code"]: (display(catalog_dir / src.path.relative_to(copy)),
+                              *src.pos(("codes", i, "code"), key=True))
+                  for src in files for i, e in enumerate(src.data.get("codes", []))}
+        return catalog_from_files(files), _markers(files), places
 
 
 def _markers(files: list[SourceFile]) -> dict[str, Any]:
@@ -120,10 +131,14 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
     return sorted(changes, key=lambda c: (order[c.kind], c.code))
 
 
-def print_diff(catalog_dir: Path, base: str) -> int:
+def print_diff(catalog_dir: Path, base: str, exit_code: bool = False) -> int:
+    """Print the changes since `base`; with `exit_code`, return 1 when a break is unmarked."""
     try:
-        old = load_base(catalog_dir, base)
-        new = load_catalog(catalog_dir)
+        old, old_markers, _ = load_base_with_markers(catalog_dir, base)
+        files, problems = check_catalog(catalog_dir)
+        if problems:
+            raise CatalogError(problems)
+        new, new_markers = catalog_from_files(files), _markers(files)
     except GitError as exc:
         print(f"xemcat diff: error: {exc}", file=sys.stderr)
         return 2
@@ -132,45 +147,43 @@ def print_diff(catalog_dir: Path, base: str) -> int:
         print("xemcat diff: a catalog is invalid; fix it first", file=sys.stderr)
         return 1
     changes = compare(old, new)
+    unmarked = 0
     for c in changes:
-        mark = "  BREAKING" if c.breaking else ""
+        is_marked = c.kind != "removed" and marked(c.code, new_markers, old_markers)
+        unmarked += c.breaking and not is_marked
+        mark = ("  BREAKING (marked)" if is_marked else "  BREAKING") if c.breaking else ""
         print(f"{c.kind:<8} {c.code}" + (f": {'; '.join(c.details)}" if c.details else "") + mark)
     if not changes:
         print(f"no code changes since {base}")
-    return 0
+    return 1 if exit_code and unmarked else 0
 
 
 def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> list[Problem]:
     """Problems for unmarked breaking changes since `base`, given the working catalog's files,
     already validated by the caller. Raises GitError when `base` cannot be read."""
     try:
-        old, old_markers = load_base_with_markers(catalog_dir, base)
+        old, old_markers, old_places = load_base_with_markers(catalog_dir, base)
     except CatalogError as exc:
         return [Problem(str(catalog_dir), 1, 1, "(against)",
                         f"the catalog at {base} is invalid ({len(exc.problems)} problem(s)); cannot compare")]
     new = catalog_from_files(files)
     where: dict[str, tuple[SourceFile, int]] = {}
-    section_file: dict[str, SourceFile] = {}
     for src in files:
-        if "section" in src.data:
-            section_file[src.data["section"]["id"]] = src
         for i, entry in enumerate(src.data.get("codes", [])):
             where[entry["code"]] = (src, i)
     out: list[Problem] = []
     for c in compare(old, new):
         if not c.breaking:
             continue
-        if c.kind == "removed":
-            src = section_file.get(old.by_code[c.code].section_id) or files[0]
-            out.append(Problem(src.display, 1, 1, f"codes.{c.code}",
+        if c.kind == "removed":  # located where the code was in the base revision
+            file, line, col = old_places[c.code]
+            out.append(Problem(file, line, col, f"codes.{c.code}",
                                f"breaking: `{c.code}` was removed without being deprecated first; restore it "
                                f"with `deprecated: {{since, replacement, reason}}` and remove it in a later revision"))
             continue
         src, i = where[c.code]
         entry = src.data["codes"][i]
-        # A marker approves the change made in the revision that adds (or rewrites) it; one that
-        # was already there at the base approved an earlier change, not this one.
-        if "breaking_change" in entry and entry["breaking_change"] != old_markers.get(c.code):
+        if marked(c.code, _markers(files), old_markers):
             continue
         facts = [d for d in c.details if d.split()[0] in ("HTTP", "type", "retryable")]
         # Point at the first changed fact, not at the code's name.

@@ -181,7 +181,7 @@ def cmd_fmt(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .breaking import print_diff
-    return print_diff(_catalog_dir(args), args.base)
+    return print_diff(_catalog_dir(args), args.base, args.exit_code)
 
 
 def cmd_sitecheck(args: argparse.Namespace) -> int:
@@ -272,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("diff", help="list codes added, removed and changed since git revision BASE")
     p.add_argument("base")
+    p.add_argument("--exit-code", action="store_true", help="exit 1 when a breaking change is not marked")
     p.set_defaults(func=cmd_diff)
     return parser
 
