@@ -122,12 +122,19 @@ def test_copy_button_copies_exactly_the_command(page, base_url, code, command):
 
 def test_filter_narrows_rows_and_entries(page, base_url):
     page.goto(f"{base_url}/error-codes/")
+    # The inference API's 503 is labelled and kept apart from the router's own 503.
+    labels = page.eval_on_selector_all("#xem-filter-http option", "os => os.map(o => [o.value, o.textContent])")
+    assert ["503@inference-API", "503 (inference API)"] in labels and ["503", "503"] in labels
     page.select_option("#xem-filter-http", "503")
     visible = page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)",
                                         "rs => rs.map(r => r.querySelector('td').textContent.trim())")
-    assert sorted(visible) == ["endpoint_inactive", "tool_executor_unavailable"]
+    assert sorted(visible) == ["tool_executor_unavailable"]
+    page.select_option("#xem-filter-http", "503@inference-API")
+    visible = page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)",
+                                        "rs => rs.map(r => r.querySelector('td').textContent.trim())")
+    assert sorted(visible) == ["endpoint_inactive"]
     assert page.locator("h4#invalid_body").is_hidden() and page.locator("h4#endpoint_inactive").is_visible()
-    assert "Showing 2 of" in page.inner_text(".xem-filter-count")
+    assert "Showing 1 of" in page.inner_text(".xem-filter-count")
     page.select_option("#xem-filter-retryable", "no")
     assert page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)", "rs => rs.length") == 0
     page.click("text=Show all")
@@ -165,7 +172,7 @@ def test_filter_hides_empty_sections_says_when_nothing_matches_and_offers_not_do
     page.select_option("#xem-filter-http", "unknown")
     shown = page.eval_on_selector_all(".xem-entry:not(.xem-hidden)", "es => es.map(e => e.dataset.code)")
     assert sorted(shown) == sorted(c.code for c in catalog.codes if not c.http)  # unknown never matches a value
-    page.select_option("#xem-filter-http", "429")
+    page.select_option("#xem-filter-http", "429@inference-API")
     sections_with_429 = {c.section_id for c in catalog.codes if 429 in [h.status for h in c.http]}
     visible_h3 = page.eval_on_selector_all("h3:not(.xem-hidden)", "hs => hs.map(h => h.id)")
     assert set(visible_h3) & {s.id for s in catalog.sections} == sections_with_429

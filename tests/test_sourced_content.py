@@ -136,3 +136,13 @@ def test_command_evidence_follows_its_definition(catalog):
         assert c.source in expected, (c.form, c.evidence, c.source)
     members = catalog.rate_limit_extras["fields"][1]["members"]
     assert all("not documented" in m["meaning"] for m in members), "member meanings no source gives"
+
+
+def test_correlation_advice_cites_the_seed_too_and_each_cited_source_must_exist(site, project):
+    text = article(site, "troubleshooting").select_one("h2#request-id").find_next("p").get_text(" ")
+    assert "XEM Error Codes" in text and "XEM Troubleshooting" in text
+    edit(project / "catalog/site.yaml", "source: [error-codes, troubleshooting]", "source: [error-codes, troubleshootin]")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1
+    assert re.search(r"^catalog/site.yaml:\d+:\d+: correlation_header.source\[1\]: unknown source `troubleshootin`; "
+                     r"did you mean `troubleshooting`", result.stdout, re.M), result.stdout

@@ -29,7 +29,9 @@
     values.forEach(function (v) {
       var o = document.createElement("option");
       o.value = v;
-      o.textContent = (labels && labels[v]) || (v === "unknown" ? "not documented" : v);
+      // "404@inference-API" is a status documented for another surface: say so.
+      o.textContent = (labels && labels[v]) || (v === "unknown" ? "not documented"
+        : v.indexOf("@") > 0 ? v.replace("@", " (").replace(/-/g, " ") + ")" : v);
       s.appendChild(o);
     });
     wrap.appendChild(s);

@@ -119,10 +119,15 @@ def type_text(fact: Fact) -> str:
     return fact.value if fact.known else NOT_DOCUMENTED
 
 
-def filter_values(code: ErrorCode) -> dict[str, str]:
-    """data-* attribute values the Error Codes filter reads (space-separated tokens)."""
+def filter_values(code: ErrorCode, sources: dict | None = None) -> dict[str, str]:
+    """data-* attribute values the Error Codes filter reads (space-separated tokens). A status
+    documented for another surface is its own token (`404@inference-API`), so the filter can
+    label it and never mixes it with the router's own statuses."""
+    def token(h: HttpStatus) -> str:
+        scope = sources[h.source].scope if sources and h.source in sources else None
+        return f"{h.status}@{scope.replace(' ', '-')}" if scope else str(h.status)
     return {
-        "http": " ".join(str(h.status) for h in code.http) or "unknown",
+        "http": " ".join(token(h) for h in code.http) or "unknown",
         "retryable": ("yes" if code.retryable.value else "no") if code.retryable.known else "unknown",
         "type": code.type.value if code.type.known else "unknown",
     }

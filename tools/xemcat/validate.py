@@ -60,7 +60,8 @@ def entries(data: Any, key: str) -> Iterator[tuple[int, dict]]:
 
 
 def strings(data: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[tuple, Any, str]]:
-    """Every string in the data with its path and the mapping key it sits under."""
+    """Every string in the data with its path and the mapping key it sits under (for a list's
+    items, the key of the list: each of `source: [a, b]` is a source)."""
     if isinstance(data, str):
         yield path, key, data
     elif isinstance(data, dict):
@@ -68,7 +69,7 @@ def strings(data: Any, path: tuple = (), key: Any = None) -> Iterator[tuple[tupl
             yield from strings(v, path + (k,), k)
     elif isinstance(data, list):
         for i, v in enumerate(data):
-            yield from strings(v, path + (i,), None)
+            yield from strings(v, path + (i,), key if isinstance(v, str) else None)
 
 
 def locate(src: SourceFile, path: tuple, token: str) -> tuple[int, int]:
