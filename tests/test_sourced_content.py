@@ -148,3 +148,17 @@ def test_correlation_advice_cites_the_seed_too_and_each_cited_source_must_exist(
     assert result.returncode == 1
     assert re.search(r"^catalog/site.yaml:\d+:\d+: correlation_header.source\[1\]: unknown source `troubleshootin`; "
                      r"did you mean `troubleshooting`", result.stdout, re.M), result.stdout
+
+
+@pytest.mark.parametrize("block", ["envelope", "correlation_header", "rate_limit_extras"])
+def test_check_requires_every_page_level_block_to_name_its_source(project, block):
+    path = project / "catalog/site.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, l in enumerate(lines) if l.startswith(f"{block}:"))
+    end = next((i for i in range(start + 1, len(lines)) if lines[i][:1] not in (" ", "\n", "#")), len(lines))
+    lines = [l for i, l in enumerate(lines) if not (start < i < end and l.startswith("  source:"))]
+    path.write_text("".join(lines), encoding="utf-8")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1
+    assert re.search(rf"^catalog/site.yaml:\d+:\d+: {block}.source: missing required field `source`", result.stdout,
+                     re.M), result.stdout
