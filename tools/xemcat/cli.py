@@ -154,8 +154,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
         from .lookup import interpret
         found = interpret(args.code, catalog)
         if found.code is None:
-            print("\n".join(found.notes + (["closest codes: " + ", ".join(found.candidates)] if found.candidates else [])
-                            + ["(run `xemcat explain --list` for all codes)"]), file=sys.stderr)
+            closest = ["closest codes: " + ", ".join(found.candidates)] if found.candidates else []
+            print("\n".join(found.notes + closest + ["(run `xemcat explain --list` for all codes)"]), file=sys.stderr)
             return 1
         text, ok = explain_code(catalog, found.code, args.site_url)
     print(text, file=sys.stdout if ok else sys.stderr)
@@ -216,7 +216,8 @@ def _section_ids() -> list[str]:
     ids = []
     for path in sorted(root.glob("sections/*.y*ml")) if root.is_dir() else ():
         try:
-            m = re.search(r"^section:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:[ \t]*([a-z][a-z0-9-]*)", path.read_text(encoding="utf-8"), re.M)
+            text = path.read_text(encoding="utf-8")
+            m = re.search(r"^section:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:[ \t]*([a-z][a-z0-9-]*)", text, re.M)
         except (OSError, UnicodeDecodeError):
             continue
         if m:

@@ -84,7 +84,8 @@ def explain_paste(catalog: Catalog, found, site_url: str) -> tuple[str, bool]:
         h.status == rate["status"] for h in (catalog.by_code[found.code].http if found.code else ()))
     if limited:
         out.append(f"\nRate limited ({rate['status']}): {_plain(rate['note'])}")
-        meanings = {f["name"]: f["meaning"] for f in rate["fields"]} | {rate["header"]["name"]: rate["header"]["meaning"]}
+        meanings = {f["name"]: f["meaning"] for f in rate["fields"]}
+        meanings[rate["header"]["name"]] = rate["header"]["meaning"]
         for name, meaning in meanings.items():
             value = found.retry.get(name)
             shown = json.dumps(value, ensure_ascii=False)[:200] if value is not None else "(not in the input)"

@@ -76,7 +76,7 @@ class CatalogSchema:
                                          f"not valid JSON: {exc.msg}")) from None
         if not isinstance(self.schema, dict) or self.schema.get("type") != "object":
             raise SchemaUnusable(Problem(display, 1, 1, "(schema)",
-                                         "the schema must be a JSON object describing a mapping (`\"type\": \"object\"`)"))
+                                         'the schema must be a JSON object describing a mapping (`"type": "object"`)'))
         self._python: Any = None
         dangling = _dangling_ref(self.schema)
         try:
@@ -138,7 +138,8 @@ def _explain(src: SourceFile, error: Any, root: dict) -> Iterator[Problem]:
             for sub in branch:
                 yield from _explain(src, sub, root)
         else:
-            yield src.problem(path, f"must be {_alternatives(error.validator_value, root)}, not {_json(error.instance)}")
+            shapes = _alternatives(error.validator_value, root)
+            yield src.problem(path, f"must be {shapes}, not {_json(error.instance)}")
         return
     explain = _EXPLAIN.get(error.validator)
     yield from explain(src, error, path, root) if explain else [src.problem(path, error.message)]
@@ -193,21 +194,29 @@ def _pattern(src: SourceFile, error: Any, path: tuple, root: dict) -> Iterator[P
         hint = "must contain text"
     yield src.problem(path, f"{_json(value)} is not valid here: " + (hint or f"it must match {pattern}"))
 
+def _say(message: Callable[[Any], str]) -> Callable[[SourceFile, Any, tuple, dict], Iterator[Problem]]:
+    """An explanation that is one problem at the error's place, worded by ``message(error)``."""
+    return lambda src, error, path, _root: iter([src.problem(path, message(error))])
+
+
+def _not_a_status(error: Any) -> str:
+    return f"{_json(error.instance)} is not a valid HTTP status (100-599)"
+
+
+# How each JSON Schema keyword's failure is told to a writer.
 _EXPLAIN: dict[str, Callable[[SourceFile, Any, tuple, dict], Iterator[Problem]]] = {
     "additionalProperties": _unknown_fields,
     "required": _missing_fields,
     "dependentRequired": _dependent_fields,
     "pattern": _pattern,
-    "enum": lambda src, e, p, _root: iter([src.problem(p, f"{_json(e.instance)} is not one of "
-                                                   f"{', '.join(map(str, e.validator_value))}"
-                                                   f"{did_you_mean(e.instance, map(str, e.validator_value))}")]),
-    "const": lambda src, e, p, _root: iter([src.problem(p, f"must be {_json(e.validator_value)}, not {_json(e.instance)}")]),
-    "type": lambda src, e, p, _root: iter([src.problem(p, f"must be {_or(e.validator_value)}, "
-                                                   f"not {_kind(e.instance)} {_json(e.instance)}")]),
-    "minimum": lambda src, e, p, _root: iter([src.problem(p, f"{_json(e.instance)} is not a valid HTTP status (100-599)")]),
-    "maximum": lambda src, e, p, _root: iter([src.problem(p, f"{_json(e.instance)} is not a valid HTTP status (100-599)")]),
-    "minLength": lambda src, e, p, _root: iter([src.problem(p, "must not be empty")]),
-    "propertyNames": lambda src, e, p, _root: iter([src.problem(p, f"invalid name: {e.message}")]),
+    "enum": _say(lambda e: f"{_json(e.instance)} is not one of {', '.join(map(str, e.validator_value))}"
+                           f"{did_you_mean(e.instance, map(str, e.validator_value))}"),
+    "const": _say(lambda e: f"must be {_json(e.validator_value)}, not {_json(e.instance)}"),
+    "type": _say(lambda e: f"must be {_or(e.validator_value)}, not {_kind(e.instance)} {_json(e.instance)}"),
+    "minimum": _say(_not_a_status),
+    "maximum": _say(_not_a_status),
+    "minLength": _say(lambda e: "must not be empty"),
+    "propertyNames": _say(lambda e: f"invalid name: {e.message}"),
 }
 
 

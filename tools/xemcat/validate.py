@@ -123,7 +123,8 @@ def section_ids_unique(cat: Catalog) -> Iterator[Problem]:
             if sec["id"] in first:
                 other = first[sec["id"]]
                 ol, oc = other.pos(("section", "id"))
-                yield src.problem(("section", "id"), f"section id `{sec['id']}` is already used at {other.display}:{ol}:{oc}")
+                yield src.problem(("section", "id"),
+                                  f"section id `{sec['id']}` is already used at {other.display}:{ol}:{oc}")
             else:
                 first[sec["id"]] = src
 
