@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import catalog_from_files, check_catalog, display
+from .catalog import catalog_from_files, check_catalog
 from .loader import SourceFile
 from .model import Catalog, ErrorCode
-from .problems import CatalogError, Problem
+from .problems import CatalogError, Problem, display
 
 
 class GitError(Exception):

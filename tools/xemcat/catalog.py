@@ -4,12 +4,11 @@ command-line tool, the renderer's callers and the site adapter use."""
 from __future__ import annotations
 
 import gc
-import os
 from pathlib import Path
 
 from .loader import SourceFile, load_file
 from .model import Catalog, build_catalog
-from .problems import CatalogError, Problem
+from .problems import CatalogError, Problem, display
 from .schema import CatalogSchema, SchemaUnusable, schema_problems
 from .validate import rule_problems
 from .vocabulary import SINGLETONS
@@ -27,14 +26,6 @@ def catalog_files(catalog_dir: Path) -> list[Path]:
         if path.is_file():  # not a directory, not a dangling link
             found.append(path)
     return sorted(found, key=lambda p: (len(p.relative_to(catalog_dir).parts), str(p)))
-
-
-def display(path: Path) -> str:
-    """A path as shown to the writer: relative to the working directory where possible."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # a different drive on Windows
-        return str(path)
 
 
 def check_catalog(catalog_dir: Path) -> tuple[list[SourceFile], list[Problem]]:

@@ -17,9 +17,9 @@ import os
 import sys
 from pathlib import Path
 
-from .catalog import catalog_from_files, check_catalog, display, load_catalog
+from .catalog import catalog_from_files, check_catalog, load_catalog
 from .model import Catalog
-from .problems import CatalogError, format_problems
+from .problems import CatalogError, display, format_problems
 
 DEFAULT_CATALOG = Path("catalog")
 

@@ -167,7 +167,8 @@ def format_catalog(catalog_dir: Path, check: bool = False, paths: list[Path] | N
     targets = paths or catalog_files(catalog_dir)
     # A file the schema rejects (an unknown field, a wrong shape) is not rewritten: the canonical
     # layout is defined for valid entries, and moving a mistake around hides it from the writer.
-    from .catalog import check_catalog, display
+    from .catalog import check_catalog
+    from .problems import display
     _, problems = check_catalog(catalog_dir)
     broken = {p.file for p in problems if p.field not in ("(template)",)
               and not p.message.startswith("unfinished")}

@@ -7,7 +7,9 @@ writer sees every mistake in one run.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 
 # Every character str.splitlines() treats as a line break, shown escaped instead.
@@ -53,3 +55,11 @@ def format_problems(problems: list[Problem], fmt: str = "text") -> str:
     if fmt == "github":
         return "\n".join(p.github() for p in problems)
     return "\n".join(str(p) for p in problems)
+
+
+def display(path: Path) -> str:
+    """A path as shown to the writer: relative to the working directory where possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # a different drive on Windows
+        return str(path)

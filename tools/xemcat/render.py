@@ -28,7 +28,7 @@ from markupsafe import Markup
 from . import text
 from .coverage import coverage
 from .model import Catalog, ErrorCode, Fact, HttpStatus
-from .problems import CatalogError, Problem
+from .problems import CatalogError, Problem, display
 from .vocabulary import command_anchor, command_pattern
 
 NOT_DOCUMENTED = "not documented"
@@ -175,13 +175,6 @@ def _environment(templates_dir: Path, cache_dir: Path | None) -> jinja2.Environm
     return env
 
 
-def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
-
-
 def template_problem(exc: Exception, templates_dir: Path) -> Problem:
     """Where in templates/ a rendering failure happened, as a problem line."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
@@ -199,7 +192,7 @@ def template_problem(exc: Exception, templates_dir: Path) -> Problem:
         if not isinstance(exc, jinja2.UndefinedError):
             message = f"{type(exc).__name__}: {message}"
     path = Path(name) if os.path.isabs(name) else templates_dir / name
-    return Problem(_display(path), max(line, 1), 0, "(template)", message)
+    return Problem(display(path), max(line, 1), 0, "(template)", message)
 
 
 def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> dict[str, Any]:
