@@ -115,7 +115,6 @@ def on_config(config):
         except (CatalogError, OSError, ValueError):
             pass
     _state["pages"] = {page.spec.file: page for page in rendered}
-
     _state["search"] = {urls[page.spec.id]: (page.search_text, page.search_title) for page in rendered}
     _state["extra"] = extra
     _record_timing("load+validate+render", time.perf_counter() - started)
@@ -141,7 +140,7 @@ def _add(files: Files, config, name: str, content: str) -> None:
 
 def on_page_content(html_content: str, page, config, files) -> str:
     rendered: RenderedPage | None = _state["pages"].get(page.file.src_uri)
-    banner = _problems_banner(page) if _state["problems"] else ""
+    banner = _problems_banner() if _state["problems"] else ""
     if rendered is None:
         return banner + html_content
     page.toc = get_toc(_toc_tokens(rendered))
@@ -152,7 +151,7 @@ def on_page_content(html_content: str, page, config, files) -> str:
     return (banner if not replaced else "") + rendered.html
 
 
-def _problems_banner(page) -> str:
+def _problems_banner() -> str:
     """While the catalog is invalid, every preview page says so at the top."""
     first = html.escape(str(_state["problems"][0]))
     return (f'<div class="admonition failure xem-problems-banner"><p class="admonition-title">The catalog has '

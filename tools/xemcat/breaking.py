@@ -166,7 +166,7 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
     except CatalogError as exc:
         return [Problem(str(catalog_dir), 1, 1, "(against)",
                         f"the catalog at {base} is invalid ({len(exc.problems)} problem(s)); cannot compare")]
-    new = catalog_from_files(files)
+    new, new_markers = catalog_from_files(files), _markers(files)
     where: dict[str, tuple[SourceFile, int]] = {}
     for src in files:
         for i, entry in enumerate(src.data.get("codes", [])):
@@ -182,8 +182,7 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
                                f"with `deprecated: {{since, replacement, reason}}` and remove it in a later revision"))
             continue
         src, i = where[c.code]
-        entry = src.data["codes"][i]
-        if marked(c.code, _markers(files), old_markers):
+        if marked(c.code, new_markers, old_markers):
             continue
         facts = [d for d in c.details if d.split()[0] in ("HTTP", "type", "retryable")]
         # Point at the first changed fact, not at the code's name.

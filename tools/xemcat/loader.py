@@ -39,6 +39,9 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
             return "tag:yaml.org,2002:str"
         return super().resolve(kind, value, implicit)
 
+
+_RESOLVER = _Loader("")  # for the scalars the shortcut leaves to the implicit-type regexes
+
 MAX_DEPTH = 16  # the deepest catalog path is 7 levels (codes.N.http.N.status); leave room
 Path_ = tuple[Any, ...]  # a path into the data: keys and list indices
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")  # entry names safe to show inside a field path
@@ -170,7 +173,6 @@ class _Walk:
         self.src = src
         self.refused: list[tuple[Path_, int, int, str]] = []
         self.seen: set[int] = set()
-        self.resolver = _Loader("")
         self.maybe_typed = _Loader._typed_first
 
     def refuse(self, node: yaml.Node, path: Path_, message: str) -> None:
@@ -236,7 +238,7 @@ class _Walk:
         value, tag = node.value, node.tag
         if tag == _STR and (node.style or not value or value[0] not in self.maybe_typed):
             return value  # the bulk of a catalog: text that could not have meant anything else
-        implicit = self.resolver.resolve(yaml.ScalarNode, value, (not node.style, True))
+        implicit = _RESOLVER.resolve(yaml.ScalarNode, value, (not node.style, True))
         if tag != implicit:
             self.refuse(node, path, f"explicit YAML tag `{node.tag}` is not allowed; remove it")
             return node.value

@@ -56,6 +56,9 @@ def _md() -> MarkdownIt:
 
 
 _MD = _md()
+# The validator's parser: the same rules with link validation off, so it sees refused links too.
+_ALL_LINKS = MarkdownIt("commonmark", {"html": False})
+_ALL_LINKS.validateLink = lambda url: True
 _CODE_TAG = re.compile(r"<code>([a-z][a-z0-9_]*)</code>")
 
 
@@ -76,9 +79,7 @@ def link_targets(text: str) -> Iterator[str]:
     """Every link target markdown-it finds in ``text``, allowed or not, as written (decoded).
 
     Parsed with validation off, so the validator sees the links the renderer refuses too."""
-    md = MarkdownIt("commonmark", {"html": False})
-    md.validateLink = lambda url: True
-    stack = list(md.parseInline(" ".join(text.split())))
+    stack = list(_ALL_LINKS.parseInline(" ".join(text.split())))
     while stack:
         token = stack.pop()
         stack.extend(token.children or [])
