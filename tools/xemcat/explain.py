@@ -29,7 +29,7 @@ def explain_code(catalog: Catalog, code: str, site_url: str) -> tuple[str, bool]
     section = next(s for s in catalog.sections if s.id == entry.section_id)
     base = site_url if site_url.endswith("/") else site_url + "/"
     def scoped(text: str, source: str | None) -> str:
-        scope = catalog.sources[source].scope if source else None
+        scope = catalog.scope(source)
         return f"{text} ({scope})" if scope else text
     lines = [
         f"{entry.code}  ({section.title})",

@@ -21,10 +21,7 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str],
                      published: bool = False) -> dict[str, Any]:
     base = base_url if base_url.endswith("/") else base_url + "/"
     error_codes = base + page_urls["error_codes"]
-
-    def scope(source_id: str | None) -> str | None:
-        """The other surface a fact is documented for (e.g. "inference API"), or null."""
-        return catalog.sources[source_id].scope if source_id else None
+    scope = catalog.scope
     codes = []
     for c in catalog.codes:
         codes.append({

@@ -132,6 +132,11 @@ class Catalog:
     def codes(self) -> list[ErrorCode]:
         return [c for s in self.sections for c in s.codes]
 
+    def scope(self, source_id: str | None) -> str | None:
+        """The other surface a fact from this source is documented for (e.g. "inference API"),
+        or None for the router's own pages and for undocumented facts."""
+        return self.sources[source_id].scope if source_id in self.sources else None
+
 
 def _http(raw: Any) -> tuple[HttpStatus, ...]:
     if raw == UNKNOWN:

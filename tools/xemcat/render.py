@@ -119,12 +119,12 @@ def type_text(fact: Fact) -> str:
     return fact.value if fact.known else NOT_DOCUMENTED
 
 
-def filter_values(code: ErrorCode, sources: dict | None = None) -> dict[str, str]:
+def filter_values(code: ErrorCode, catalog: Catalog) -> dict[str, str]:
     """data-* attribute values the Error Codes filter reads (space-separated tokens). A status
     documented for another surface is its own token (`404@inference-API`), so the filter can
     label it and never mixes it with the router's own statuses."""
     def token(h: HttpStatus) -> str:
-        scope = sources[h.source].scope if sources and h.source in sources else None
+        scope = catalog.scope(h.source)
         return f"{h.status}@{scope.replace(' ', '-')}" if scope else str(h.status)
     return {
         "http": " ".join(token(h) for h in code.http) or "unknown",

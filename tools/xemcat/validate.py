@@ -25,7 +25,7 @@ def _json(value: Any) -> str:
 
 
 @dataclass
-class Catalog:
+class CatalogFiles:
     """What the rules read: the parsed files and the indexes built once from them."""
 
     files: list[SourceFile]
@@ -81,7 +81,7 @@ def locate(src: SourceFile, path: tuple, token: str) -> tuple[int, int]:
     return line_col(src.text, found) if found >= 0 else (line, col)
 
 
-def blocks_defined_once(cat: Catalog) -> Iterator[Problem]:
+def blocks_defined_once(cat: CatalogFiles) -> Iterator[Problem]:
     """Each catalog-wide block (sources, envelope, commands, ...) is defined in exactly one file."""
     for src in cat.files:
         for key in SINGLETONS:
@@ -97,7 +97,7 @@ def blocks_defined_once(cat: Catalog) -> Iterator[Problem]:
                           f"no catalog file defines `{key}`; add it (usually to site.yaml or commands.yaml)")
 
 
-def command_forms_unique(cat: Catalog) -> Iterator[Problem]:
+def command_forms_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """No command form is listed twice in the xeroctl registry, and each has its own anchor."""
     src = cat.blocks.get("commands")
     seen: dict[str, int] = {}
@@ -114,7 +114,7 @@ def command_forms_unique(cat: Catalog) -> Iterator[Problem]:
             seen[key] = i
 
 
-def section_ids_unique(cat: Catalog) -> Iterator[Problem]:
+def section_ids_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """Section ids are unique across files (they are the pages' anchors)."""
     first: dict[str, SourceFile] = {}
     for src in cat.files:
@@ -129,7 +129,7 @@ def section_ids_unique(cat: Catalog) -> Iterator[Problem]:
                 first[sec["id"]] = src
 
 
-def codes_unique(cat: Catalog) -> Iterator[Problem]:
+def codes_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """Every code is defined once; a duplicate is reported at both places."""
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):
@@ -142,7 +142,7 @@ def codes_unique(cat: Catalog) -> Iterator[Problem]:
                                            f"{':'.join(map(str, src.pos(here)))}")
 
 
-def diagnostics_match_registry(cat: Catalog) -> Iterator[Problem]:
+def diagnostics_match_registry(cat: CatalogFiles) -> Iterator[Problem]:
     """Every diagnostic command matches a form of the xeroctl registry in commands.yaml."""
     forms = [c["form"] for _, c in entries({"commands": cat.block("commands")}, "commands")
              if isinstance(c.get("form"), str)]
@@ -160,7 +160,7 @@ def diagnostics_match_registry(cat: Catalog) -> Iterator[Problem]:
                                   "or use `none: true`)")
 
 
-def statuses_say_when(cat: Catalog) -> Iterator[Problem]:
+def statuses_say_when(cat: CatalogFiles) -> Iterator[Problem]:
     """A code with several HTTP statuses says `when` each is returned, and lists each once."""
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):
@@ -174,7 +174,7 @@ def statuses_say_when(cat: Catalog) -> Iterator[Problem]:
                     yield src.problem(("codes", i, "http", j, "status"), f"status {h['status']} is listed twice")
 
 
-def references_exist(cat: Catalog) -> Iterator[Problem]:
+def references_exist(cat: CatalogFiles) -> Iterator[Problem]:
     """A deprecation's replacement and the envelope example name codes of the catalog."""
     if not cat.complete:
         return
@@ -195,14 +195,14 @@ def references_exist(cat: Catalog) -> Iterator[Problem]:
                               f"`{code}` is not a code in the catalog{did_you_mean(code, cat.codes)}")
 
 
-def no_placeholders_left(cat: Catalog) -> Iterator[Problem]:
+def no_placeholders_left(cat: CatalogFiles) -> Iterator[Problem]:
     """No `TODO` placeholder left by `xemcat new` survives."""
     for src, path, _, value in cat.strings:
         if value.startswith("TODO"):
             yield src.problem(path, "unfinished: replace the TODO placeholder")
 
 
-def sources_exist(cat: Catalog) -> Iterator[Problem]:
+def sources_exist(cat: CatalogFiles) -> Iterator[Problem]:
     """Every `source` names an entry of `sources`."""
     sources = cat.block("sources")
     if not isinstance(sources, dict):
@@ -213,7 +213,7 @@ def sources_exist(cat: Catalog) -> Iterator[Problem]:
                                     f"(known: {', '.join(sorted(sources))})")
 
 
-def code_references_exist(cat: Catalog) -> Iterator[Problem]:
+def code_references_exist(cat: CatalogFiles) -> Iterator[Problem]:
     """Every backticked snake_case word in prose is a code, a listed identifier or an envelope type."""
     identifiers = cat.block("identifiers")
     if not cat.complete or not isinstance(identifiers, list):
@@ -228,7 +228,7 @@ def code_references_exist(cat: Catalog) -> Iterator[Problem]:
                               "(if it is not an error code, add it to `identifiers` in site.yaml)")
 
 
-def links_are_safe(cat: Catalog) -> Iterator[Problem]:
+def links_are_safe(cat: CatalogFiles) -> Iterator[Problem]:
     """Links in prose go only to http, https or mailto addresses, relative paths or #anchors."""
     for src, path, key, value in cat.strings:
         if key not in TEXT_KEYS or ("[" not in value and "<" not in value):
@@ -241,7 +241,7 @@ def links_are_safe(cat: Catalog) -> Iterator[Problem]:
                               f"link target {_json(href)} {reason}")
 
 
-def text_is_printable(cat: Catalog) -> Iterator[Problem]:
+def text_is_printable(cat: CatalogFiles) -> Iterator[Problem]:
     """No string holds a control character; only prose may break lines (as YAML folding does)."""
     for src, path, key, value in cat.strings:
         bad = (_CONTROL_IN_PROSE if key in TEXT_KEYS else _CONTROL).search(value)
@@ -255,7 +255,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROL_IN_PROSE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-RULES: tuple[Callable[[Catalog], Iterator[Problem]], ...] = (
+RULES: tuple[Callable[[CatalogFiles], Iterator[Problem]], ...] = (
     blocks_defined_once, command_forms_unique, section_ids_unique, codes_unique,
     diagnostics_match_registry, statuses_say_when, references_exist, no_placeholders_left,
     sources_exist, code_references_exist, links_are_safe, text_is_printable,
@@ -265,5 +265,5 @@ RULES: tuple[Callable[[Catalog], Iterator[Problem]], ...] = (
 def rule_problems(files: list[SourceFile], catalog_display: str, envelope_types: set[str],
                   complete: bool = True) -> list[Problem]:
     """Run every rule over the catalog's (mapping-shaped) files."""
-    cat = Catalog([f for f in files if isinstance(f.data, dict)], envelope_types, complete, catalog_display)
+    cat = CatalogFiles([f for f in files if isinstance(f.data, dict)], envelope_types, complete, catalog_display)
     return [p for rule in RULES for p in rule(cat)]
