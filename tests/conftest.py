@@ -70,7 +70,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def catalog():
-    from xemcat import load_catalog
+    from xemcat.catalog import load_catalog
     return load_catalog(ROOT / "catalog")
 
 

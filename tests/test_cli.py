@@ -214,9 +214,9 @@ def test_pre_commit_hooks_run_on_catalog_files(project):
     hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
     assert set(hooks) == {"xemcat-fmt", "xemcat-check"}
     files = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "catalog").rglob("*")) if p.is_file()]
-    (project / ".venv" / "bin").mkdir(parents=True)  # the hook needs only .venv/bin/python
-    wrapper = project / ".venv" / "bin" / "python"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    (project / ".venv" / "bin").mkdir(parents=True)  # the hook needs only .venv/bin/xemcat
+    wrapper = project / ".venv" / "bin" / "xemcat"  # this copy's xemcat (PYTHONPATH below)
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m xemcat "$@"\n')
     wrapper.chmod(0o755)
     env = {**ENV, "PYTHONPATH": str(project / "tools")}
 
@@ -234,7 +234,7 @@ def test_pre_commit_hooks_run_on_catalog_files(project):
     edit(project / "catalog/commands.yaml", "form: xeroctl workspaces list", "form: xeroctl workspaces ls")
     result = hook("xemcat-check", "catalog/commands.yaml")
     assert result.returncode == 1 and "problem(s) in other files" in result.stderr, result.stderr
-    os.unlink(project / ".venv" / "bin" / "python")
+    os.unlink(project / ".venv" / "bin" / "xemcat")
     result = hook("xemcat-check", "catalog/commands.yaml")
     assert result.returncode == 1 and "sh tools/build-site.sh" in result.stderr
 

@@ -4,11 +4,14 @@ literal escaping of catalog text; byte-identical rebuilds; bad input stops the b
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import edit, mkdocs_build
 
@@ -82,7 +85,6 @@ def test_unknown_facts_show_as_not_documented(site, catalog):
 
 
 def test_envelope_example_per_code(site, catalog):
-    import json
     page = article(site / "error-codes/index.html")
     for entry in catalog.codes:
         heading = page.select_one(f'h4[id="{entry.code}"]')
@@ -220,3 +222,23 @@ def test_diagnostics_anchors_do_not_move_when_a_command_is_added(catalog):
 def test_home_page_has_no_raw_extension_syntax(site):
     text = article(site / "index.html").get_text(" ", strip=True)
     assert "++" not in text and "Both pages" not in text
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_json_blocks_are_the_markup_pygments_gives(value):
+    """The envelope examples are highlighted without importing Pygments on every `check`; the
+    markup must stay what Pygments (the theme's highlighter) gives, token classes included."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import JsonLexer
+    from xemcat.render import json_block
+    body = highlight(json.dumps(value, indent=2, ensure_ascii=False), JsonLexer(), HtmlFormatter(nowrap=True))
+    expected = ('<div class="language-json highlight"><pre><span></span><code>'
+                f'{body.rstrip(chr(10))}</code></pre></div>')
+    assert str(json_block(value)) == expected

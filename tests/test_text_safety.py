@@ -318,3 +318,35 @@ def test_broken_template_is_located_and_leaves_the_site_as_it_was(project, break
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and "Traceback" not in check.stderr
     assert f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
+
+
+def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(project):
+    """`check` renders a sample, not the catalog: the sample must still take a branch that only
+    the last code of a section takes (here the only deprecated code), or a broken branch would
+    pass `check` and fail the build."""
+    section = project / "catalog/sections/04-execution.yaml"
+    section.write_text(section.read_text(encoding="utf-8") + """
+  - code: exec_gone_away
+    description: Kept for old clients.
+    http: unknown
+    retryable: unknown
+    type: unknown
+    action: Use `internal_error` handling.
+    diagnostic:
+      none: true
+      note: no diagnostic
+    example:
+      message: Gone.
+      param: null
+    deprecated:
+      since: "2026-11-29"
+      reason: Replaced by `internal_error`.
+""", encoding="utf-8")
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    rel, old = "templates/error-codes.html.j2", "{{ md(code.deprecated.reason) }}"
+    text = (project / rel).read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(project / rel, old, "{{ md(code.deprecated.reasn) }}")
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1 and f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
+    assert "reasn" in check.stdout

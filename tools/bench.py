@@ -80,7 +80,7 @@ def make_baseline(project: Path, dest: Path) -> Path:
     from mkdocs.structure.files import File
     from mkdocs.utils import get_relative_url
 
-    from xemcat import load_catalog
+    from xemcat.catalog import load_catalog
     from xemcat.cli import render_pages
     from xemcat.export import catalog_json
     from xemcat.render import PAGES, PageLinks

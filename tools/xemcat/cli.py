@@ -12,14 +12,17 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .catalog import catalog_from_files, check_catalog, load_catalog
-from .model import Catalog
 from .problems import CatalogError, display, format_problems
+
+if TYPE_CHECKING:
+    from .model import Catalog
 
 DEFAULT_CATALOG = Path("catalog")
 
@@ -34,6 +37,7 @@ class _Parser(argparse.ArgumentParser):
 def _catalog_dir(args: argparse.Namespace) -> Path:
     d = Path(args.catalog)
     if not d.is_dir():
+        from .catalog import check_catalog
         _, problems = check_catalog(d)
         print(format_problems(problems), file=sys.stderr)
         raise SystemExit(1)
@@ -70,13 +74,17 @@ def render_contributing_page(catalog_dir: Path, templates_dir: Path, links):
     return render_contributing(templates_dir, links, _field_docs(catalog_dir), command_reference())
 
 
+def _template_cache(catalog_dir: Path) -> Path | None:
+    """Where compiled templates are kept (.cache/xemcat beside the catalog); XEMCAT_CACHE=0: nowhere."""
+    return None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
+
+
 def render_pages(catalog: Catalog, catalog_dir: Path, templates_dir: Path, links: dict | None = None) -> list:
     """Every generated page, with the field and command references the Contributing page needs.
     Raises CatalogError naming the template line when a template is broken."""
     from .render import render_all
-    docs = _field_docs(catalog_dir)
-    cache = None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
-    return render_all(catalog, templates_dir, links, docs, command_reference(), cache)
+    return render_all(catalog, templates_dir, links, _field_docs(catalog_dir), command_reference(),
+                      _template_cache(catalog_dir))
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -88,12 +96,14 @@ def cmd_check(args: argparse.Namespace) -> int:
         if missing:
             print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
             return 2
-    from .render import template_sample
+    from .catalog import catalog_from_files, check_catalog
     files, problems = check_catalog(catalog_dir)
     templates = _templates_dir(args)
     if not problems and templates.is_dir():
+        from .render import check_templates
         try:  # the templates are part of what a pull request can break
-            render_pages(template_sample(catalog_from_files(files)), catalog_dir, templates)
+            check_templates(catalog_from_files(files), templates, _field_docs(catalog_dir), command_reference(),
+                            _template_cache(catalog_dir))
         except CatalogError as exc:
             problems = exc.problems
     if args.against and not problems:  # an invalid catalog cannot be compared; its problems say why
@@ -125,6 +135,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _load_or_report(args: argparse.Namespace):
+    from .catalog import load_catalog
     try:
         return load_catalog(_catalog_dir(args))
     except CatalogError as exc:
@@ -279,10 +290,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
+        args = build_parser().parse_args(argv)
         return args.func(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `xemcat explain --list | head`
         return 0
+
+
+def run() -> None:
+    """The `xemcat` command (and `python -m xemcat`): main() in a process that ends with it.
+
+    A command is one short run that builds almost only acyclic data (parsed YAML, the model,
+    pages), so the cyclic garbage collector is off: its passes over the heap of imports and data
+    cost about a tenth of a small `check` and free nothing. Freezing the heap at the end spares
+    the interpreter's exit another full pass. In-process callers use main(), which does neither."""
+    gc.disable()
+    status = main()
+    gc.freeze()
+    raise SystemExit(status)

@@ -138,13 +138,26 @@ def breakable(identifier: str) -> Markup:
     return Markup(re.sub(r"([_.\-])", r"\1<wbr>", str(Markup.escape(identifier))))
 
 
+# JSON as json.dumps writes it, token by token. A string followed by a colon is a key; a number
+# with a fraction or exponent is a float.
+_JSON_TOKEN = re.compile(r"""(?P<s2>"(?:[^"\\]|\\.)*")(?P<nt>(?=\s*:))?|(?P<w>\s+)|(?P<kc>true|false|null)
+                             |(?P<mi>-?\d+(?P<mf>[.eE][-+.\deE]*)?)|(?P<p>[{}\[\],:])""", re.X)
+
+
 def json_block(value: Any) -> Markup:
-    """A JSON value as a highlighted block (Pygments escapes every character it is given)."""
-    from pygments import highlight  # imported here: `check` rarely renders a JSON block
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexers import JsonLexer
-    source = json.dumps(value, indent=2, ensure_ascii=False)
-    body = highlight(source, JsonLexer(), HtmlFormatter(nowrap=True))
+    """A JSON value as a highlighted block, in the markup Pygments' JSON lexer and HTML formatter
+    give (token classes p, w, nt, s2, mi, mf, kc; a line's neighbours of one class merged), which
+    the theme colours. The text is our own json.dumps output, so a tokenizer this small reads
+    all of it; a test holds it equal to Pygments on generated values."""
+    merged: list[list[str]] = []
+    for m in _JSON_TOKEN.finditer(json.dumps(value, indent=2, ensure_ascii=False)):
+        kind = "nt" if m.group("nt") is not None else "mf" if m.group("mf") else m.lastgroup
+        if merged and merged[-1][0] == kind:
+            merged[-1][1] += m.group()
+        else:
+            merged.append([kind, m.group()])
+    body = "".join("\n".join(f'<span class="{kind}">{html.escape(part, quote=False)}</span>' if part else ""
+                             for part in text.split("\n")) for kind, text in merged)
     return Markup('<div class="language-json highlight"><pre><span></span><code>{}</code></pre></div>'
                   ).format(Markup(body.rstrip("\n")))
 
@@ -153,6 +166,7 @@ def json_block(value: Any) -> Markup:
 
 
 def _environment(templates_dir: Path, cache_dir: Path | None) -> jinja2.Environment:
+    templates_dir = templates_dir.resolve()  # Jinja then names templates by absolute path
     cache = None
     if cache_dir is not None:
         try:  # compiling the templates is most of a small catalog's `check`; keyed by their source
@@ -228,6 +242,14 @@ def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> d
     }
 
 
+def _render(env: jinja2.Environment, spec: PageSpec, context: dict[str, Any]) -> str:
+    """One page's HTML; a failure inside its template is a CatalogError naming the template line."""
+    try:
+        return env.get_template(spec.template).render(context)
+    except Exception as exc:  # any failure inside a template is the template's problem
+        raise CatalogError([template_problem(exc, Path(env.loader.searchpath[0]))]) from None
+
+
 def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks] | None = None,
                field_docs: dict[str, list] | None = None, commands: list | None = None,
                cache_dir: Path | None = None) -> list[RenderedPage]:
@@ -235,21 +257,26 @@ def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks
     ({"code": [...], "file": [...]}) and ``commands`` ((name, usage, summary) of each xemcat
     command) feed the Contributing page; ``cache_dir`` keeps compiled templates. Raises
     CatalogError naming the template and line when a template is broken."""
-    templates_dir = templates_dir.resolve()  # Jinja then names templates by absolute path
     env = _environment(templates_dir, cache_dir)
     context = _context(catalog, field_docs or {}, commands or [])
     pages = []
     for spec in PAGES:
-        try:
-            html = env.get_template(spec.template).render({**context, "links": (links or {}).get(spec.id, PageLinks())})
-        except Exception as exc:  # any failure inside a template is the template's problem
-            raise CatalogError([template_problem(exc, templates_dir)]) from None
-        page = outline(spec, html)
+        page = outline(spec, _render(env, spec, {**context, "links": (links or {}).get(spec.id, PageLinks())}))
         if spec.id in ("troubleshooting", "error_codes"):
             page = replace(page, search_title=_search_titles(catalog), search_text={
                 **page.search_text, **_row_messages(catalog, page.search_text)})
         pages.append(page)
     return pages
+
+
+def check_templates(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list], commands: list,
+                    cache_dir: Path | None = None) -> None:
+    """Render every page against ``template_sample(catalog)`` and throw the HTML away: how `check`
+    finds a broken template (CatalogError) in time that does not grow with the catalog."""
+    env = _environment(templates_dir, cache_dir)
+    context = _context(template_sample(catalog), field_docs, commands)
+    for spec in PAGES:
+        _render(env, spec, {**context, "links": PageLinks()})
 
 
 def _shape(code: ErrorCode) -> tuple:
@@ -262,19 +289,17 @@ def _shape(code: ErrorCode) -> tuple:
 
 
 def template_sample(catalog: Catalog) -> Catalog:
-    """A catalog that takes every template branch the full one takes: each section's first code
-    and the first code of each shape. `check` renders it to find template errors in time that
-    does not grow with the catalog."""
-    seen: set[tuple] = set()
-    sections = []
-    for section in catalog.sections:
-        keep = []
-        for i, code in enumerate(section.codes):
-            if i == 0 or _shape(code) not in seen:
-                seen.add(_shape(code))
-                keep.append(code)
-        sections.append(replace(section, codes=tuple(keep)))
-    sample = replace(catalog, sections=tuple(sections), by_code={})
+    """A catalog that takes every template branch the full one takes: the first code of each
+    shape, and a section's first code where none of its codes was taken (so every section shows
+    a table). `check` renders it to find template errors in time that does not grow with the
+    catalog."""
+    firsts: dict[tuple, str] = {}
+    for code in catalog.codes:
+        firsts.setdefault(_shape(code), code.code)
+    taken = set(firsts.values())
+    sections = tuple(replace(section, codes=tuple(c for c in section.codes if c.code in taken) or section.codes[:1])
+                     for section in catalog.sections)
+    sample = replace(catalog, sections=sections, by_code={})
     sample.by_code.update({c.code: c for c in sample.codes})
     return sample
 
@@ -320,14 +345,10 @@ def render_contributing(templates_dir: Path, links: PageLinks, field_docs: dict[
     """The Contributing page without a catalog: what a writer needs most while the catalog is
     broken (the field reference) stays in the preview; only the coverage table waits."""
     spec = next(p for p in PAGES if p.id == "contributing")
-    env = _environment(templates_dir.resolve(), None)
     context = {"md": lambda value, code_url="": text.inline(value, frozenset(), code_url), "coverage": None,
                "code_fields": field_docs.get("code", []), "file_fields": field_docs.get("file", []),
                "commands": commands, "links": links}
-    try:
-        return outline(spec, env.get_template(spec.template).render(context))
-    except Exception as exc:  # a broken template: its own problem line, like any other
-        raise CatalogError([template_problem(exc, templates_dir.resolve())]) from None
+    return outline(spec, _render(_environment(templates_dir, None), spec, context))
 
 
 def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPage:

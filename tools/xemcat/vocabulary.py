@@ -3,7 +3,7 @@ form matches, how the schema refers to itself. Depends on nothing else in xemcat
 
 from __future__ import annotations
 
-import difflib
+import functools
 import re
 from typing import Any, Iterable
 
@@ -19,6 +19,7 @@ CODE_REF = re.compile(r"`([a-z][a-z0-9_]*_[a-z0-9_]*)`")
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate most like ``word``, if any is close enough to be a likely typo."""
+    import difflib  # only a problem message needs it
     found = difflib.get_close_matches(str(word), list(candidates), n=1, cutoff=0.6)
     return found[0] if found else None
 
@@ -28,6 +29,7 @@ def did_you_mean(word: Any, candidates: Iterable[str]) -> str:
     return f"; did you mean `{best}`?" if best else ""
 
 
+@functools.lru_cache(maxsize=None)  # forms are few; every page and rule asks for the same ones
 def command_pattern(form: str) -> re.Pattern[str]:
     """Regex for a registry form: [..] is optional; a <placeholder> matches a placeholder.
 
