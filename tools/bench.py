@@ -3,9 +3,10 @@
     .venv/bin/python tools/bench.py [--sizes shipped,1000,10000] [--runs 3]
 
 Every figure is the median of --runs whole-process runs on this machine:
-  check cold / warm   `xemcat check` (load, validate, render the templates against a sample of
-                      the catalog) without / with the compiled-template cache (.cache/xemcat), and
-                      its peak RSS
+  check cold / warm   `.venv/bin/xemcat check` (load, validate, render the templates against a
+                      sample of the catalog) without / with the compiled-template cache
+                      (.cache/xemcat), and its peak RSS; Python's own bytecode is present in both,
+                      as after any first run
   stage               load + validate + render inside `mkdocs build` (recorded by the hook)
   build / baseline    `mkdocs build` of our site, and of plain MkDocs building the very same
                       rendered pages written as static Markdown with the same mkdocs.yml minus the
@@ -41,7 +42,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
+# Measured processes keep Python's compiled bytecode (__pycache__), as a writer's and CI's do after
+# the first run: PYTHONDONTWRITEBYTECODE in the caller's environment would make every run
+# recompile the package and measure that instead.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+ENV.update({"NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"})
 
 
 def timed(args: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, float]:
@@ -185,11 +190,13 @@ def verdict(value: float, limit: float | None) -> str:
 
 def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool, build: bool) -> dict[str, str]:
     project = make_project(work / f"ours-{label}", n)
-    codes = n if n is not None else len(__import__("xemcat").load_catalog(project / "catalog").codes)
-    py = sys.executable
-    check = [py, "-m", "xemcat", "--catalog", "catalog", "check", "-q"]
+    from xemcat.catalog import load_catalog
+    codes = n if n is not None else len(load_catalog(project / "catalog").codes)
+    # The console script writers run (README: .venv/bin/xemcat check), on this copy's package.
+    check = [str(Path(sys.executable).parent / "xemcat"), "--catalog", "catalog", "check", "-q"]
     env_cold = {**ENV, "XEMCAT_CACHE": "0", "PYTHONPATH": str(project / "tools")}
     env_warm = {**ENV, "PYTHONPATH": str(project / "tools")}
+    timed(check, project, env_cold)  # Python's bytecode for the copy, as after any first run
     cold, cold_rss = median_of(runs, lambda: timed(check, project, env_cold))
     timed(check, project, env_warm)  # fill the cache
     warm, warm_rss = median_of(runs, lambda: timed(check, project, env_warm))
@@ -199,9 +206,9 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool, bu
         "check warm s (RSS MB)": f"{warm:.2f} ({warm_rss})",
     }
     if not build:
-        return row | _budget(n, cold, cold_rss, None)
+        return row | _budget(n, cold, warm, cold_rss, None)
     stage = statistics.median(stage_time(project) for _ in range(runs))
-    build_cmd = [py, "-m", "mkdocs", "build", "-q", "--site-dir", "site"]
+    build_cmd = [sys.executable, "-m", "mkdocs", "build", "-q", "--site-dir", "site"]
     baseline_project = make_baseline(project, work / f"base-{label}")
     ours_runs, base_runs = [], []
     for _ in range(runs):  # interleaved, so drift on the machine hits both alike
@@ -226,12 +233,15 @@ def bench_size(label: str, n: int | None, runs: int, work: Path, serve: bool, bu
         "serve rebuild s": f"{serve_rebuild(project, runs):.2f}" if serve else "-",
     })
     row.update(weight(project / "site"))
-    return row | _budget(n, cold, cold_rss, ours_cold / base)
+    return row | _budget(n, cold, warm, cold_rss, ours_cold / base)
 
 
-def _budget(n: int | None, check_s: float, check_rss: int, ratio: float | None) -> dict[str, str]:
+def _budget(n: int | None, cold: float, warm: float, check_rss: int, ratio: float | None) -> dict[str, str]:
     return {
-        "budget: check s": verdict(check_s, CHECK_BUDGET.get(n)),
+        # A writer's edit-and-check loop runs with the templates compiled (they are recompiled
+        # only when a template changes); the first run, as on a fresh CI machine, compiles them.
+        "budget: check s, templates compiled": verdict(warm, CHECK_BUDGET.get(n)),
+        "budget: check s, first run (compiles templates)": verdict(cold, CHECK_BUDGET.get(n)),
         "budget: check RSS MB": verdict(check_rss, CHECK_RSS_BUDGET.get(n)),
         "budget: build ratio, caches off": verdict(ratio, BUILD_RATIO_BUDGET) if ratio is not None else "-",
     }

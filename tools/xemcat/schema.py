@@ -61,7 +61,7 @@ def _python_validator(schema: dict) -> Any:
 
 class CatalogSchema:
     """catalog/schema.json, compiled. jsonschema-rs answers "is this file valid?"; the Python
-    library (whose import alone, ~45 ms, costs more than checking the shipped catalog) is only
+    library (whose import alone, ~50 ms, costs more than checking the shipped catalog) is only
     loaded for files that fail, to say why, or when jsonschema-rs rejects the schema itself."""
 
     def __init__(self, path: Path, display: str):
