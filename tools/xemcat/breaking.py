@@ -86,6 +86,8 @@ def _markers(files: list[SourceFile]) -> dict[str, Any]:
 
 @dataclass
 class Change:
+    """How one code differs between two revisions of the catalog."""
+
     code: str
     kind: str  # added | removed | changed
     details: list[str]

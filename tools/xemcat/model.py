@@ -10,6 +10,8 @@ UNKNOWN = "unknown"
 
 @dataclass(frozen=True)
 class Source:
+    """A public page the catalog's facts come from (catalog/site.yaml `sources`)."""
+
     id: str
     title: str
     url: str
@@ -18,6 +20,8 @@ class Source:
 
 @dataclass(frozen=True)
 class HttpStatus:
+    """An HTTP status a source documents for a code, and `when` it is sent if there are several."""
+
     status: int
     source: str
     when: str | None = None
@@ -38,6 +42,8 @@ class Fact:
 
 @dataclass(frozen=True)
 class Diagnostic:
+    """The xeroctl command that diagnoses a code further, or the explicit "no dedicated diagnostic"."""
+
     command: str | None = None  # None: the explicit "(no dedicated diagnostic)" marker
     note: str | None = None
 
@@ -50,6 +56,8 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class Deprecation:
+    """Why and since when a code is deprecated, and the code that replaces it, if any."""
+
     since: str
     reason: str
     replacement: str | None = None
@@ -57,6 +65,8 @@ class Deprecation:
 
 @dataclass(frozen=True)
 class ErrorCode:
+    """One `error.code` value: its facts, the operator's next action, its diagnostic and example."""
+
     code: str
     section_id: str
     description: str
@@ -88,6 +98,8 @@ class ErrorCode:
 
 @dataclass(frozen=True)
 class Section:
+    """A group of codes as Troubleshooting shows them (one file under catalog/sections/)."""
+
     id: str
     title: str
     note: str | None
@@ -96,6 +108,8 @@ class Section:
 
 @dataclass(frozen=True)
 class CommandForm:
+    """A form of the xeroctl registry (catalog/commands.yaml): what it shows and how we know it exists."""
+
     form: str
     shows: str
     evidence: str
@@ -105,6 +119,8 @@ class CommandForm:
 
 @dataclass(frozen=True)
 class EnvelopeType:
+    """An envelope `type` value: its status, and what to do when a response of it has no `code`."""
+
     type: str
     http: tuple[HttpStatus, ...]
     source: str
@@ -118,6 +134,8 @@ class EnvelopeType:
 
 @dataclass(frozen=True)
 class Catalog:
+    """The whole validated catalog: sections of codes plus the page-level facts and the command registry."""
+
     sections: tuple[Section, ...]
     sources: dict[str, Source]
     identifiers: tuple[str, ...]

@@ -36,6 +36,8 @@ NOT_DOCUMENTED = "not documented"
 
 @dataclass(frozen=True)
 class PageSpec:
+    """A generated page: its file name for the site generator, its template, title and description."""
+
     id: str
     file: str  # the page's source name, as the site generator knows it
     template: str
@@ -74,6 +76,8 @@ class PageLinks:
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading of a rendered page, for the site's table of contents and search."""
+
     level: int
     id: str
     title: str  # plain text
@@ -81,6 +85,8 @@ class Heading:
 
 @dataclass(frozen=True)
 class RenderedPage:
+    """A page's final HTML with what a site generator needs from it: headings, ids, search text."""
+
     spec: PageSpec
     html: str
     headings: tuple[Heading, ...]

@@ -11,6 +11,8 @@ from .vocabulary import resolve_ref
 
 @dataclass(frozen=True)
 class FieldDoc:
+    """One row of the Contributing page's field reference, read from schema.json."""
+
     path: str
     required: bool
     kind: str

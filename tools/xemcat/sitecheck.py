@@ -39,6 +39,8 @@ class _PageParser(HTMLParser):
 
 @dataclass
 class LinkReport:
+    """What the link check of a built site found."""
+
     broken: list[str] = field(default_factory=list)  # "PAGE: LINK: reason"
     external: dict[str, list[str]] = field(default_factory=dict)  # url -> pages
     pages: int = 0
