@@ -175,7 +175,7 @@ def _environment(templates_dir: Path, cache_dir: Path | None) -> jinja2.Environm
     templates_dir = templates_dir.resolve()  # Jinja then names templates by absolute path
     cache = None
     if cache_dir is not None:
-        try:  # compiling the templates (~0.05 s) costs a third of a small `check`; keyed by their source
+        try:  # compiling the templates (~0.05 s) is a quarter of a small catalog's first `check`; keyed by source
             cache_dir.mkdir(parents=True, exist_ok=True)
             cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
         except OSError:  # a read-only checkout: compile every time
