@@ -269,3 +269,26 @@ def test_writer_messages(project):
     p.write_text(before.replace(" bogus: 1,", "").replace("since: 29.11.2026", "since: '2026-11-29'"))
     listing = xemcat("--catalog", "catalog", "explain", "--list", cwd=project).stdout
     assert re.search(r"^approval_not_found .*\[deprecated\]", listing, re.M), listing
+
+
+def test_output_survives_the_fast_exit_and_a_reader_that_leaves():
+    """`xemcat` ends its process without the interpreter's cleanup: whatever it printed must
+    still arrive whole through a pipe, and a reader that has gone (`| head`) is no error."""
+    import os
+    import sys
+    from conftest import ENV, ROOT
+    # Block-buffered output, as in a pipe without PYTHONUNBUFFERED: nothing reaches the reader
+    # unless the command flushes before it exits.
+    env = {k: v for k, v in {**ENV, "PYTHONPATH": str(ROOT / "tools")}.items() if k != "PYTHONUNBUFFERED"}
+    whole = subprocess.run([sys.executable, "-m", "xemcat", "explain", "--list"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert whole.returncode == 0 and whole.stderr == ""
+    codes = [line.split()[0] for line in whole.stdout.splitlines() if line.strip()]
+    assert len(codes) == len(set(codes)) and "internal_error" in codes  # the last code, so nothing was cut
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone before the first line is written
+    proc = subprocess.Popen([sys.executable, "-m", "xemcat", "explain", "--list"], cwd=ROOT, env=env,
+                            stdout=write, stderr=subprocess.PIPE)
+    os.close(write)
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
