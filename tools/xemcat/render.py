@@ -163,7 +163,7 @@ def json_block(value: Any) -> Markup:
         else:
             merged.append([kind, m.group()])
     body = "".join("\n".join(f'<span class="{kind}">{html.escape(part, quote=False)}</span>' if part else ""
-                             for part in text.split("\n")) for kind, text in merged)
+                             for part in chunk.split("\n")) for kind, chunk in merged)
     return Markup('<div class="language-json highlight"><pre><span></span><code>{}</code></pre></div>'
                   ).format(Markup(body.rstrip("\n")))
 
