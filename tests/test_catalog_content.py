@@ -95,7 +95,7 @@ def test_facts_not_stated_anywhere_stay_unknown(catalog):
 
 
 def test_every_diagnostic_is_a_registered_command(catalog):
-    from xemcat.validate import command_pattern
+    from xemcat.vocabulary import command_pattern
     patterns = [command_pattern(c.form) for c in catalog.commands]
     for entry in catalog.codes:
         if entry.diagnostic.command:

@@ -62,7 +62,7 @@ def test_no_code_lost(site, catalog):
 def test_a_dropped_code_is_reported(site_copy, catalog):
     page = site_copy / "troubleshooting" / "index.html"
     html = page.read_text()
-    start = html.rindex("<tr>", 0, html.index('id="model_not_scoring"'))
+    start = html.index('<tr data-code="model_not_scoring"')
     page.write_text(html[:start] + html[html.index("</tr>", start) + 5:])
     index = site_copy / "search" / "search_index.json"
     data = json.loads(index.read_text())

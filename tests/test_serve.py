@@ -77,7 +77,8 @@ def test_serve_shows_problems_then_recovers(server):
     # The field reference a writer needs right now stays; every page carries the banner.
     contributing = wait_for(f"{base}/contributing/", lambda b: "xem-problems-banner" in b)
     assert 'id="fields"' in contributing and "Catalog has problems" not in contributing
-    assert "xem-problems-banner" in wait_for(f"{base}/", lambda b: "xem-problems-banner" in b)
+    assert "xem-problems-banner" in wait_for(f"{base}/performance/", lambda b: "xem-problems-banner" in b)
+    assert "Catalog has problems" in wait_for(f"{base}/", lambda b: "Catalog has problems" in b)  # Home is generated
     assert "anchor" not in log.read_text().lower(), "knock-on anchor warnings about replaced pages"
     f.write_text(good)
     body = wait_for(page, lambda b: 'id="scope_insufficient"' in b)

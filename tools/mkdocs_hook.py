@@ -1,17 +1,16 @@
-"""MkDocs adapter: the only code that knows about MkDocs. It loads, validates and renders the
-catalog with xemcat and hands the pages to MkDocs as generated files.
+"""MkDocs adapter: the only code that knows about MkDocs. It hands MkDocs what
+`xemcat.site.generate` produced: the same pages and files `xemcat pages` writes for any other
+generator (see README, "Site generator").
 
-* Everything is rendered in `on_config`, before MkDocs cleans or writes anything in site/: an
+* Everything is generated in `on_config`, before MkDocs cleans or writes anything in site/: an
   invalid catalog or a broken template stops `mkdocs build` there, printing one FILE:LINE:COL
   line per problem (exit status 1), and the previous site stays as it was.
 * The generated pages are final HTML. MkDocs gets a Markdown file holding only the page's front
   matter, and `on_page_content` puts the rendered HTML in place of its (empty) conversion, so no
-  Markdown extension ever reads catalog text. The page's headings become its table of contents
-  (and so its search sections), its ids the anchors MkDocs validates links against.
+  Markdown extension ever reads catalog text. The headings, ids and search texts the templates
+  declared become the page's table of contents, its anchors and its search sections.
 * `mkdocs serve`: an invalid catalog does not stop the server (a failed rebuild would leave page
   requests hanging); the generated pages show the problem list instead, and the terminal logs it.
-
-Moving to another generator (e.g. Zensical) means rewriting this file, nothing else.
 """
 
 from __future__ import annotations
@@ -29,17 +28,15 @@ from urllib.parse import urlparse
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
 
-from xemcat.catalog import load_catalog
-from xemcat.cli import render_contributing_page, render_pages
-from xemcat.export import catalog_json
+from xemcat.pages import PAGES, nav_problems
 from xemcat.problems import CatalogError
-from xemcat.render import PAGES, PageLinks, RenderedPage, render_problems_page
+from xemcat.render import RenderedPage, render_problems_page
+from xemcat.site import contributing_without_catalog, front_matter, generate
 
 log = logging.getLogger("mkdocs.plugins.xemcat")
 
-_state: dict = {"serve": False, "pages": {}, "extra": {}, "search": {}, "problems": []}
+_state: dict = {"serve": False, "pages": {}, "extra": {}, "problems": []}
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -88,17 +85,16 @@ def on_config(config):
     if publishing and (reason := _unpublishable(config.site_url)):
         raise Abort(f"{reason}: a build for publishing (XEMCAT_PUBLISH=1) needs SITE_URL set to the address the "
                     "site is served at, or catalog.json's doc_url links would point there. Nothing was built.")
-    urls = {p.id: File(p.file, config.docs_dir, config.site_dir, config.use_directory_urls).url for p in PAGES}
-    links = {page: PageLinks(**{pid: get_relative_url(url, urls[page]) for pid, url in urls.items()},
-                             catalog_json=get_relative_url("catalog.json", urls[page]))
-             for page in urls}
+    if not config.use_directory_urls:
+        raise Abort("use_directory_urls: false is not supported: the generated pages link to each other "
+                    "with directory URLs (tools/xemcat/pages.py)")
+    if problems := nav_problems(config.nav):
+        raise Abort("\n".join(f"mkdocs.yml: {p}" for p in problems))
     started = time.perf_counter()
     _state["problems"] = []
     try:
-        catalog = load_catalog(root / "catalog")
-        rendered = render_pages(catalog, root / "catalog", root / "templates", links)
-        extra = {"catalog.json": catalog_json(catalog, config.site_url or "", urls, published=publishing),
-                 "schema.json": (root / "catalog" / "schema.json").read_text(encoding="utf-8")}
+        output = generate(root / "catalog", root / "templates", config.site_url or "", published=publishing)
+        rendered, extra = list(output.pages), output.files
     except CatalogError as exc:
         if not _state["serve"]:
             # Raised before MkDocs touches site/: the previous site stays as it was.
@@ -110,12 +106,11 @@ def on_config(config):
         _state["problems"] = exc.problems
         rendered, extra = [render_problems_page(spec, exc.problems) for spec in PAGES], {}
         try:  # the field reference is what a writer needs right now: keep it when we can
-            contributing = render_contributing_page(root / "catalog", root / "templates", links["contributing"])
+            contributing = contributing_without_catalog(root / "catalog", root / "templates")
             rendered = [contributing if page.spec.id == "contributing" else page for page in rendered]
         except (CatalogError, OSError, ValueError):
             pass
     _state["pages"] = {page.spec.file: page for page in rendered}
-    _state["search"] = {urls[page.spec.id]: (page.search_text, page.search_title) for page in rendered}
     _state["extra"] = extra
     _record_timing("load+validate+render", time.perf_counter() - started)
     return config
@@ -123,10 +118,7 @@ def on_config(config):
 
 def on_files(files: Files, config) -> Files:
     for name, page in _state["pages"].items():
-        hide = "hide: [toc]\n" if page.spec.hide_toc else ""
-        front_matter = (f"---\ntitle: {json.dumps(page.spec.title)}\n"
-                        f"description: {json.dumps(page.spec.description)}\n{hide}---\n")
-        _add(files, config, name, front_matter)
+        _add(files, config, name, front_matter(page))
     for name, content in _state["extra"].items():
         _add(files, config, name, content)
     return files
@@ -178,12 +170,14 @@ def on_post_build(config) -> None:
     section above, and section headings collect every row of their tables. The rendered pages
     say what each anchor should hold (see RenderedPage in render.py)."""
     index = Path(config.site_dir) / "search" / "search_index.json"
-    if not index.is_file() or not _state.get("search"):
+    if not index.is_file() or not _state["pages"]:
         return
+    by_url = {File(name, config.docs_dir, config.site_dir, True).url: page for name, page in _state["pages"].items()}
     data = json.loads(index.read_text(encoding="utf-8"))
     for doc in data.get("docs", []):
-        page, _, anchor = doc.get("location", "").partition("#")
-        texts, titles = _state["search"].get(page, ({}, {}))
+        url, _, anchor = doc.get("location", "").partition("#")
+        page = by_url.get(url)
+        texts, titles = (page.search_text, page.search_title) if page else ({}, {})
         if anchor in texts:
             doc["text"] = texts[anchor]
         if anchor in titles:

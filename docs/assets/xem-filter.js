@@ -5,19 +5,8 @@
 (function () {
   "use strict";
 
-  function uniqueTokens(nodes, attr) {
-    var seen = {};
-    nodes.forEach(function (n) {
-      (n.getAttribute(attr) || "").split(/\s+/).forEach(function (t) { if (t) seen[t] = true; });
-    });
-    return Object.keys(seen).sort(function (a, b) {
-      if (a === "unknown") return 1;
-      if (b === "unknown") return -1;
-      return a < b ? -1 : a > b ? 1 : 0;
-    });
-  }
-
-  function select(id, label, values, labels) {
+  /* options: [[value, label], ...] in display order, as the build computed them (view.py). */
+  function select(id, label, options) {
     var wrap = document.createElement("label");
     wrap.textContent = label + " ";
     var s = document.createElement("select");
@@ -26,12 +15,10 @@
     any.value = "";
     any.textContent = "any";
     s.appendChild(any);
-    values.forEach(function (v) {
+    options.forEach(function (v) {
       var o = document.createElement("option");
-      o.value = v;
-      // "404@inference-API" is a status documented for another surface: say so.
-      o.textContent = (labels && labels[v]) || (v === "unknown" ? "not documented"
-        : v.indexOf("@") > 0 ? v.replace("@", " (").replace(/-/g, " ") + ")" : v);
+      o.value = v[0];
+      o.textContent = v[1];
       s.appendChild(o);
     });
     wrap.appendChild(s);
@@ -51,14 +38,14 @@
     var box = document.querySelector(".xem-filter");
     if (!box || box.dataset.ready) return;
     box.dataset.ready = "1";
-    var rows = Array.prototype.slice.call(document.querySelectorAll("table.xem-codes tbody tr"));
-    var entries = Array.prototype.slice.call(document.querySelectorAll(".xem-entry[data-code]"));
+    var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-place="summary"]'));
+    var entries = Array.prototype.slice.call(document.querySelectorAll('[data-place="entry"]'));
     if (!rows.length) return;
 
-    var http = select("xem-filter-http", "HTTP", uniqueTokens(rows, "data-http"));
-    var retry = select("xem-filter-retryable", "Retryable", uniqueTokens(rows, "data-retryable"),
-      { yes: "Yes", no: "No", unknown: "not documented" });
-    var type = select("xem-filter-type", "Type", uniqueTokens(rows, "data-type"));
+    var options = JSON.parse(box.getAttribute("data-options"));
+    var http = select("xem-filter-http", "HTTP", options.http);
+    var retry = select("xem-filter-retryable", "Retryable", options.retryable);
+    var type = select("xem-filter-type", "Type", options.type);
     var count = document.createElement("span");
     count.className = "xem-filter-count";
     count.setAttribute("aria-live", "polite");
@@ -69,7 +56,7 @@
 
     var typeRows = Array.prototype.slice.call(document.querySelectorAll("table.xem-types tbody tr[data-type]"));
     var missing = select("xem-code-missing", "Code missing? Pick the type you got:",
-      typeRows.map(function (r) { return r.getAttribute("data-type"); }));
+      typeRows.map(function (r) { return [r.getAttribute("data-type"), r.getAttribute("data-type")]; }));
     var advice = document.createElement("p");
     advice.className = "xem-missing-advice";
     advice.hidden = true;

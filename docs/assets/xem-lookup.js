@@ -1,114 +1,158 @@
-/* The look-up box (Troubleshooting and Home): paste an error.code, a JSON envelope, a raw HTTP
- * response with headers, or a message, and get the code's action and diagnostic. It follows the
- * same steps as `xemcat explain -` (tools/xemcat/lookup.py) and reads the site's own
- * catalog.json: offline, no third-party request. Without JavaScript the box stays hidden.
+/* The look-up box (Home and Troubleshooting): paste an error.code, a JSON envelope, a raw HTTP
+ * response with headers, or a message, and get the code's action and diagnostic.
+ *
+ * The look-up is specified once, in tools/xemcat/lookup.py; this file runs the same steps in
+ * the browser on the same data: lookup.json, which the build writes from that module (the
+ * patterns, whitespace, stop words, each code's words and facts, and every phrase shown here).
+ * tests/lookup_vectors.json holds the two to identical answers. Nothing leaves the page.
  * The paste is untrusted: it is capped, stripped of control characters, never evaluated, and
- * everything shown is built with textContent, never as HTML. */
+ * everything shown is built with textContent, never as HTML. Without JavaScript the box stays
+ * hidden. */
 (function () {
   "use strict";
 
-  var MAX_INPUT = 256 * 1024;
-  var STOP = "a an and are as at be but by can for from has have in is it its no not of on or that the this to was with"
-    .split(" ");
-  var CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
+  /* ------------------------------------------------------------------ the look-up (lookup.py) */
 
-  function words(text) {
-    return (text.toLowerCase().match(/[a-z0-9']+/g) || []).filter(function (w) { return STOP.indexOf(w) < 0; });
+  function compile(data) {
+    var p = data.patterns, re = {};
+    Object.keys(p).forEach(function (k) { if (k !== "lenient_field") re[k] = new RegExp(p[k]); });
+    re.controlAll = new RegExp(p.control, "g");
+    re.wordAll = new RegExp(p.word, "g");
+    return re;
   }
 
-  /* Inline Markdown from the catalog, as plain text: backticks and link syntax dropped. */
-  function plain(md) {
-    return String(md || "").replace(/\[([^\]]*)\]\([^)]*\)/g, "$1").replace(/[`*]/g, "").replace(/\s+/g, " ").trim();
+  function say(data, key, values) {
+    return data.phrases[key].replace(/\{(\w+)\}/g, function (m, name) { return String(values[name]); });
   }
 
-  function interpret(text, cat) {
-    var found = { code: null, candidates: [], type: null, status: null, requestId: null, retry: {}, notes: [] };
-    if (text.length > MAX_INPUT) {
-      found.notes.push("The paste is larger than 256 KiB; paste only the status line, headers and body of one response.");
+  /* Lengths and cuts count code points, as Python does. */
+  function codePoints(s) { return s.length - (s.match(/[\ud800-\udbff][\udc00-\udfff]/g) || []).length; }
+  function cut(s, n) { return Array.from(s).slice(0, n).join(""); }
+  function trim(s, chars) {
+    var a = 0, b = s.length;
+    while (a < b && chars.indexOf(s[a]) >= 0) a++;
+    while (b > a && chars.indexOf(s[b - 1]) >= 0) b--;
+    return s.slice(a, b);
+  }
+  function whole(re, s) { var m = re.exec(s); return m && m.index === 0 && m[0].length === s.length ? m : null; }
+
+  function words(text, data, re) {
+    return (text.toLowerCase().match(re.wordAll) || []).filter(function (w) { return data.stop_words.indexOf(w) < 0; });
+  }
+
+  function interpret(text, data) {
+    var re = data._re || (data._re = compile(data));
+    var found = { code: null, candidates: [], type: null, type_codes: [], status: null, request_id: null, retry: {},
+                  rate_limited: false, notes: [] };
+    if (codePoints(text) > data.max_input) {
+      found.notes.push(say(data, "too_large", { kib: Math.floor(data.max_input / 1024) }));
       return found;
     }
-    text = text.replace(CONTROL, "").trim();
-    if (!text) return found;
-    var lines = text.split(/\r?\n/);
-    var status = /^\s*HTTP\/\d(?:\.\d)?\s+(\d{3})\b/.exec(lines[0]);
-    if (status) { found.status = parseInt(status[1], 10); lines.shift(); }
-    var header = cat.correlation_header.name.toLowerCase();
-    while (lines.length && /^[A-Za-z0-9-]{1,64}:/.test(lines[0]) && lines[0].trim().charAt(0) !== "{") {
-      var m = /^([A-Za-z0-9-]{1,64}):[ \t]*(.*?)\s*$/.exec(lines.shift());
-      if (m[1].toLowerCase() === header) found.requestId = m[2].slice(0, 200);
-      else if (m[1].toLowerCase() === "retry-after") found.retry["Retry-After"] = m[2].slice(0, 100);
-    }
-    var body = lines.join("\n").trim();
-    var error = envelope(body, found);
+    text = trim(text.replace(re.controlAll, ""), data.whitespace);
+    if (!text) { found.notes.push(say(data, "empty", {})); return found; }
+    var body = readHeaders(text, found, data, re);
+    var error = readEnvelope(body, found, data, re);
+    var byCode = {};
+    data.codes.forEach(function (c) { byCode[c.code] = c; });
     if (error) {
-      if (typeof error.type === "string") found.type = error.type;
-      ["retry_after", "retry_strategy"].forEach(function (k) { if (k in error) found.retry[k] = error[k]; });
-      if (typeof error.code === "string" && error.code) byName(error.code, cat, found);
-      else if (typeof error.message === "string") byMessage(error.message, cat, found, true);
-      return found;
+      var type = typeof error.type === "string" ? error.type : null;
+      ["retry_after", "retry_strategy"].forEach(function (k) { if (has(error, k)) found.retry[k] = error[k]; });
+      if (typeof error.code === "string" && error.code) byName(error.code, data, found);
+      else if (typeof error.message === "string") byMessage(error.message, data, found, true, re);
+      if (found.code === null && data.types.some(function (t) { return t.type === type; })) {
+        found.type = type;
+        found.type_codes = data.codes.filter(function (c) {
+          return c.type === type && (found.status === null || !c.statuses.length || c.statuses.indexOf(found.status) >= 0);
+        }).map(function (c) { return c.code; });
+      }
+    } else {
+      var token = trim(body, data.quotes);
+      if (whole(re.name, token)) byName(token, data, found);
+      else if (body) byMessage(body, data, found, false, re);
     }
-    var token = body.replace(/^[`"' ]+|[`"' ]+$/g, "");
-    if (/^[A-Za-z0-9_.\-]{1,80}$/.test(token)) byName(token, cat, found);
-    else if (body) byMessage(body, cat, found, false);
+    var rate = data.rate_limit.status;
+    found.rate_limited = found.status === rate || Object.keys(found.retry).length > 0 ||
+      (found.code !== null && byCode[found.code].statuses.indexOf(rate) >= 0);
     return found;
   }
 
-  function envelope(body, found) {
-    var start = body.indexOf("{"), end = body.lastIndexOf("}");
-    if (start < 0) return null;
-    var data;
-    try {
-      data = JSON.parse(end > start ? body.slice(start, end + 1) : body.slice(start));
-    } catch (e) {
-      found.notes.push("The JSON could not be read; looking for its fields anyway.");
-      data = { error: {} };
-      ["code", "type", "message"].forEach(function (k) {
-        var m = new RegExp('"' + k + '"\\s*:\\s*"([^"\\\\]{1,300})').exec(body);
-        if (m) data.error[k] = m[1];
-      });
-      var after = /"retry_after"\s*:\s*(\d{1,9})/.exec(body);
-      if (after) data.error.retry_after = parseInt(after[1], 10);
+  function has(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
+
+  function readHeaders(text, found, data, re) {
+    var lines = text.split(new RegExp(data.patterns.line_break));
+    var status = re.status_line.exec(lines[0]);
+    if (status) { found.status = parseInt(status[1], 10); lines.shift(); }
+    var header = data.correlation_header.name.toLowerCase(), m;
+    while (lines.length && (m = whole(re.header, lines[0]))) {
+      lines.shift();
+      var name = m[1].toLowerCase(), value = trim(m[2], data.whitespace);
+      if (name === header) found.request_id = cut(value, 200);
+      else if (name === "retry-after") found.retry["Retry-After"] = cut(value, 100);
     }
-    var error = data && typeof data === "object" ? data.error : null;
-    return error && typeof error === "object" && Object.keys(error).length ? error : null;
+    return trim(lines.join("\n"), data.whitespace);
   }
 
-  function byName(word, cat, found) {
+  function readEnvelope(body, found, data, re) {
+    var start = body.indexOf("{"), end = body.lastIndexOf("}");
+    if (start < 0) return null;
+    var parsed;
+    try {
+      parsed = JSON.parse(end > start ? body.slice(start, end + 1) : body.slice(start));
+    } catch (e) {
+      found.notes.push(say(data, "bad_json", {}));
+      parsed = { error: {} };
+      ["code", "type", "message"].forEach(function (k) {
+        var m = new RegExp(data.patterns.lenient_field.replace("KEY", k)).exec(body);
+        if (m) parsed.error[k] = m[1];
+      });
+      var after = re.lenient_retry_after.exec(body);
+      if (after) parsed.error.retry_after = parseInt(after[1], 10);
+    }
+    var isObject = function (v) { return v !== null && typeof v === "object" && !Array.isArray(v); };
+    var error = isObject(parsed) && has(parsed, "error") ? parsed.error : null;
+    return isObject(error) && Object.keys(error).length ? error : null;
+  }
+
+  function byName(word, data, found) {
     word = word.toLowerCase();
-    var names = cat.codes.map(function (c) { return c.code; });
+    var names = data.codes.map(function (c) { return c.code; });
     if (names.indexOf(word) >= 0) { found.code = word; return; }
     var starting = names.filter(function (n) { return n.indexOf(word) === 0 || n.indexOf("_" + word) >= 0; });
     if (starting.length === 1) { found.code = starting[0]; return; }
     found.candidates = starting.length ? starting.slice(0, 8) : closest(word, names);
-    found.notes.push(starting.length ? starting.length + " codes match " + word + "." : word + " is not a code in the catalog.");
+    found.notes.push(starting.length ? say(data, "several_codes", { count: starting.length, word: word })
+      : say(data, "unknown_code", { word: word }));
   }
 
-  /* Codes sharing most letter pairs with the word: a forgiving "did you mean". */
+  function pairs(s) {
+    var chars = Array.from(s), out = {};
+    for (var i = 0; i < chars.length - 1; i++) out[chars[i] + chars[i + 1]] = 1;
+    return out;
+  }
+
+  /* Dice's coefficient over letter pairs; ties keep the catalog's order (sort is stable). */
   function closest(word, names) {
-    function pairs(s) { var out = {}; for (var i = 0; i < s.length - 1; i++) out[s.slice(i, i + 2)] = 1; return out; }
-    var mine = pairs(word);
-    return names.map(function (n) {
-      var theirs = pairs(n), shared = 0, total = 0;
-      Object.keys(mine).forEach(function (p) { if (theirs[p]) shared++; });
-      total = Object.keys(mine).length + Object.keys(theirs).length;
-      return [total ? 2 * shared / total : 0, n];
+    var mine = pairs(word), n = Object.keys(mine).length;
+    return names.map(function (name) {
+      var theirs = pairs(name), shared = 0, total = n + Object.keys(theirs).length;
+      Object.keys(mine).forEach(function (p) { if (has(theirs, p)) shared++; });
+      return [total ? 2 * shared / total : 0, name];
     }).filter(function (s) { return s[0] >= 0.4; })
       .sort(function (a, b) { return b[0] - a[0]; }).slice(0, 5).map(function (s) { return s[1]; });
   }
 
-  function byMessage(text, cat, found, quiet) {
-    var mine = words(text);
-    if (!mine.length) return;
-    var scored = cat.codes.map(function (c) {
-      var theirs = words(c.example_message || ""), shared = 0;
-      var unique = theirs.filter(function (w, i) { return theirs.indexOf(w) === i; });
-      unique.forEach(function (w) { if (mine.indexOf(w) >= 0) shared++; });
-      return [unique.length ? shared / unique.length : 0, c.code];
+  function byMessage(text, data, found, quiet, re) {
+    var mine = {};
+    words(text, data, re).forEach(function (w) { mine[w] = 1; });
+    if (!Object.keys(mine).length) return;
+    var ranked = data.codes.map(function (c) {
+      var shared = c.words.filter(function (w) { return has(mine, w); }).length;
+      return [shared / Math.max(c.words.length, 1), c.code];
     }).sort(function (a, b) { return b[0] - a[0]; });
-    if (scored[0][0] >= 0.6 && (scored.length === 1 || scored[0][0] > scored[1][0])) found.code = scored[0][1];
+    if (ranked[0][0] >= 0.6 && (ranked.length === 1 || ranked[0][0] > ranked[1][0])) found.code = ranked[0][1];
     else {
-      found.candidates = scored.slice(0, 3).filter(function (s) { return s[0] > 0; }).map(function (s) { return s[1]; });
-      if (!quiet) found.notes.push("No code's message matches this text closely.");
+      found.candidates = ranked.slice(0, 3).filter(function (s) { return s[0] > 0; }).map(function (s) { return s[1]; });
+      if (!quiet) found.notes.push(say(data, "no_message_match", {}));
     }
   }
 
@@ -127,105 +171,107 @@
     return a;
   }
 
-  function codeAnswer(c, base) {
+  /* Catalog prose arrives as [kind, text] pieces (text.segments): code pieces as <code>. */
+  function rich(parent, pieces) {
+    pieces.forEach(function (p) {
+      parent.appendChild(p[0] === "code" ? el("code", p[1]) : document.createTextNode(p[1]));
+    });
+    return parent;
+  }
+
+  function codeLinks(parent, codes, page) {
+    codes.forEach(function (c, i) {
+      if (i) parent.appendChild(document.createTextNode(", "));
+      parent.appendChild(link(page + "#" + c, c));
+    });
+  }
+
+  function codeAnswer(c, data, pages) {
     var box = el("div", null, "xem-lookup-code");
     var h = el("p");
     h.appendChild(el("strong", c.code));
-    var facts = [];
-    function scoped(value, scope) { return scope ? value + " (" + scope + ")" : String(value); }
-    facts.push("HTTP " + (c.http.length ? c.http.map(function (x) { return scoped(x.status, x.scope); }).join(" / ")
-      : "not documented"));
-    facts.push("type " + (c.type ? scoped(c.type, c.type_scope) : "not documented"));
-    facts.push("retryable " + (c.retryable === null ? "not documented"
-      : scoped(c.retryable ? "yes" : "no", c.retryable_scope)));
-    h.appendChild(document.createTextNode(" · " + facts.join(" · ")));
+    h.appendChild(document.createTextNode(" · " + c.facts));
     box.appendChild(h);
-    box.appendChild(el("p", plain(c.description)));
+    box.appendChild(rich(el("p"), c.description));
     var act = el("p");
-    act.appendChild(el("strong", "Do this: "));
-    act.appendChild(document.createTextNode(plain(c.action)));
-    box.appendChild(act);
-    if (c.diagnostic.command) {
+    act.appendChild(el("strong", say(data, "do_this", {}) + " "));
+    box.appendChild(rich(act, c.action));
+    if (c.command) {
       var pre = el("pre", null, "xem-lookup-cmd");
-      pre.appendChild(el("code", c.diagnostic.command));
+      pre.appendChild(el("code", c.command));
       box.appendChild(pre);
-      var copy = el("button", "Copy command", "md-button xem-lookup-copy");
+      if (c.caveat) {
+        var caveat = el("p", null, "xem-cmd-note");
+        caveat.appendChild(el("strong", say(data, "caveat", {}) + " "));
+        box.appendChild(rich(caveat, c.caveat));
+      }
+      var copy = el("button", say(data, "copy_command", {}), "md-button xem-lookup-copy");
       copy.type = "button";
-      copy.setAttribute("aria-label", "Copy to clipboard: " + c.diagnostic.command);
+      copy.setAttribute("aria-label", say(data, "copy_command", {}) + ": " + c.command);
       copy.addEventListener("click", function () {
-        if (navigator.clipboard) navigator.clipboard.writeText(c.diagnostic.command);
-        copy.textContent = "Copied";
+        if (navigator.clipboard) navigator.clipboard.writeText(c.command);
+        copy.textContent = say(data, "copied", {});
       });
       box.appendChild(copy);
     } else {
-      box.appendChild(el("p", plain(c.diagnostic.text), "xem-no-diagnostic"));
+      box.appendChild(rich(el("p", null, "xem-no-diagnostic"), c.diagnostic));
     }
     var more = el("p");
-    more.appendChild(link(base.troubleshooting + "#" + c.code, "Troubleshooting row"));
+    more.appendChild(link(pages.troubleshooting + "#" + c.code, say(data, "troubleshooting_row", {})));
     more.appendChild(document.createTextNode(" · "));
-    more.appendChild(link(base.errorCodes + "#" + c.code, "Error Codes entry"));
+    more.appendChild(link(pages.error_codes + "#" + c.code, say(data, "error_codes_entry", {})));
     box.appendChild(more);
     return box;
   }
 
-  function answer(found, cat, base) {
+  function answer(found, data, pages) {
     var out = document.createDocumentFragment();
     found.notes.forEach(function (n) { out.appendChild(el("p", n, "xem-lookup-note")); });
     var byCode = {};
-    cat.codes.forEach(function (c) { byCode[c.code] = c; });
-    var type = null;
-    cat.envelope_types.forEach(function (t) { if (t.type === found.type) type = t; });
+    data.codes.forEach(function (c) { byCode[c.code] = c; });
     if (found.code) {
-      out.appendChild(codeAnswer(byCode[found.code], base));
-    } else if (type) {
-      out.appendChild(el("p", "The envelope has no code; its type is " + type.type + "."));
+      out.appendChild(codeAnswer(byCode[found.code], data, pages));
+    } else if (found.type) {
+      var type = data.types.filter(function (t) { return t.type === found.type; })[0];
+      out.appendChild(el("p", say(data, "type_without_code", { type: type.type })));
       var what = el("p");
-      what.appendChild(el("strong", "What to do: "));
-      what.appendChild(document.createTextNode(plain(type.when_code_missing) + (type.advice_basis === "general"
-        ? " (General guidance, not from the router's documentation.)" : "")));
+      what.appendChild(el("strong", say(data, "what_to_do", {}) + " "));
+      rich(what, type.advice);
+      if (type.general) what.appendChild(document.createTextNode(" (" + say(data, "general_guidance", {}) + ")"));
       out.appendChild(what);
-      var codes = type.codes.filter(function (c) {
-        var http = byCode[c].http.map(function (x) { return x.status; });
-        return found.status === null || !http.length || http.indexOf(found.status) >= 0;
-      });
-      var list = el("p", "Codes documented with this type" + (found.status ? " and status " + found.status : "") + ": ");
-      if (!codes.length) list.appendChild(document.createTextNode("none."));
-      codes.forEach(function (c, i) {
-        if (i) list.appendChild(document.createTextNode(", "));
-        list.appendChild(link(base.troubleshooting + "#" + c, c));
-      });
+      var list = el("p", (found.status ? say(data, "type_status_codes", { status: found.status }) : say(data, "type_codes", {})) + " ");
+      if (!found.type_codes.length) list.appendChild(document.createTextNode(say(data, "none", {})));
+      codeLinks(list, found.type_codes, pages.troubleshooting);
       out.appendChild(list);
-      out.appendChild(link(base.errorCodes + "#type-" + type.type, "More on " + type.type));
+      out.appendChild(link(pages.error_codes + "#type-" + type.type, say(data, "more_on_type", { type: type.type })));
     } else {
-      var none = el("p", found.candidates.length ? "No single code matches. Closest codes: " : "No code found in the paste.");
-      found.candidates.forEach(function (c, i) {
-        if (i) none.appendChild(document.createTextNode(", "));
-        none.appendChild(link(base.troubleshooting + "#" + c, c));
-      });
+      var none = el("p", found.candidates.length ? say(data, "no_single_code", {}) + " " : say(data, "nothing_found", {}));
+      codeLinks(none, found.candidates, pages.troubleshooting);
       out.appendChild(none);
     }
-    var rate = cat.rate_limit;
-    var codeLimited = found.code && byCode[found.code].http.some(function (x) { return x.status === rate.status; });
-    if (found.status === rate.status || Object.keys(found.retry).length || codeLimited) {
+    if (found.rate_limited) {
+      var rate = data.rate_limit;
       var r = el("div", null, "xem-lookup-rate");
-      r.appendChild(el("p", "Rate limited (" + rate.status + "): " + plain(rate.note)));
+      r.appendChild(rich(el("p", say(data, "rate_limited", { status: rate.status }) + " "), rate.note));
       var ul = el("ul");
       rate.fields.forEach(function (f) {
         var v = found.retry[f.name];
         var li = el("li");
         li.appendChild(el("code", f.name));
-        li.appendChild(document.createTextNode(" = " + (v === undefined ? "(not in the paste)" :
-          JSON.stringify(v).slice(0, 200)) + ": " + plain(f.meaning)));
+        li.appendChild(document.createTextNode(" = " + (v === undefined ? say(data, "not_in_paste", {}) :
+          JSON.stringify(v).slice(0, 200)) + ": "));
+        rich(li, f.meaning);
         ul.appendChild(li);
       });
       r.appendChild(ul);
       out.appendChild(r);
     }
-    if (found.requestId) {
+    if (found.request_id) {
       var q = el("p", null, "xem-lookup-request");
-      q.appendChild(el("strong", cat.correlation_header.name + ": "));
-      q.appendChild(el("code", found.requestId));
-      q.appendChild(document.createTextNode(" Quote this value. " + plain(cat.correlation_header.advice)));
+      q.appendChild(el("strong", data.correlation_header.name + ": "));
+      q.appendChild(el("code", found.request_id));
+      q.appendChild(document.createTextNode(" " + say(data, "quote_request_id", {}) + " "));
+      rich(q, data.correlation_header.advice);
       out.appendChild(q);
     }
     return out;
@@ -235,25 +281,29 @@
     var box = document.querySelector(".xem-lookup");
     if (!box || box.dataset.ready) return;
     box.dataset.ready = "1";
-    var base = { troubleshooting: box.dataset.troubleshooting, errorCodes: box.dataset.errorCodes };
     var input = box.querySelector("textarea");
     var form = box.querySelector("form");
     var result = box.querySelector(".xem-lookup-result");
-    var catalog = null;
-    fetch(box.dataset.catalog).then(function (r) { return r.json(); }).then(function (c) {
-      catalog = c;
+    var data = null, pages = null;
+    var source = new URL(box.dataset.lookup, document.baseURI);
+    fetch(source).then(function (r) { return r.json(); }).then(function (d) {
+      data = d;
+      // The pages' URLs are from the site root; lookup.json is in assets/ under it.
+      var root = new URL("../", source);
+      pages = { troubleshooting: new URL(d.pages.troubleshooting, root).href,
+                error_codes: new URL(d.pages.error_codes, root).href };
       box.hidden = false;
-    }).catch(function () { /* no catalog.json: the box stays hidden, the page works as before */ });
+    }).catch(function () { /* no lookup.json: the box stays hidden, the page works as before */ });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      if (!catalog) return;
+      if (!data) return;
       result.textContent = "";
-      result.appendChild(answer(interpret(input.value, catalog), catalog, base));
+      result.appendChild(answer(interpret(input.value, data), data, pages));
       result.hidden = false;
     });
   }
 
-  window.xemLookup = { interpret: interpret };  // for tests and the curious
+  window.xemLookup = { interpret: interpret };  // for the shared test vectors and the curious
   if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(init);
   else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

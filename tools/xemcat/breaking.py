@@ -55,10 +55,6 @@ def catalog_at(catalog_dir: Path, base: str, dest: Path) -> Path:
     return out
 
 
-def load_base(catalog_dir: Path, base: str) -> Catalog:
-    return load_base_with_markers(catalog_dir, base)[0]
-
-
 def marked(code: str, new_markers: dict[str, Any], old_markers: dict[str, Any]) -> bool:
     """A marker approves the change made in the revision that adds (or rewrites) it; one that
     was already there at the base approved an earlier change, not this one."""

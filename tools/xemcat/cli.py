@@ -7,6 +7,7 @@
   diff BASE              codes added / removed / changed since git revision BASE
   coverage               which codes still lack a documented HTTP status, type or retry fact
   sitecheck [SITE]       offline link and anchor check of a built site; no code lost
+  pages OUT              write the generated pages and published files for any site generator
 
 Each command imports what it uses when it runs: starting Python and importing PyYAML,
 markdown-it, jsonschema-rs and Jinja is most of what a `check` of a small catalog costs.
@@ -20,21 +21,10 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from .parser import build_parser
 from .problems import CatalogError, display, format_problems
 
-if TYPE_CHECKING:
-    from .model import Catalog
-
-DEFAULT_CATALOG = Path("catalog")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, without a traceback
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
 
 
 def _catalog_dir(args: argparse.Namespace) -> Path:
@@ -51,45 +41,6 @@ def _templates_dir(args: argparse.Namespace) -> Path:
     return Path(args.templates) if args.templates else Path(args.catalog).parent / "templates"
 
 
-def command_reference() -> list[tuple[str, str, str]]:
-    """(name, --help text, one-line summary) of each subcommand, straight from the parser:
-    the one source of the Contributing page's command reference."""
-    parser = build_parser()
-    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    summaries = {a.dest: a.help or "" for a in sub._choices_actions}
-    out = []
-    for name, p in sub.choices.items():
-        p.prog = f"xemcat {name}"  # stable text whatever the running program is called
-        p.formatter_class = lambda prog: argparse.HelpFormatter(prog, width=88)
-        out.append((name, p.format_help().strip(), summaries.get(name, "")))
-    return out
-
-
-def _field_docs(catalog_dir: Path) -> dict[str, list]:
-    from .schema_doc import field_docs
-    schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
-    return {"code": field_docs(schema, "errorCode"), "file": field_docs(schema)}
-
-
-def render_contributing_page(catalog_dir: Path, templates_dir: Path, links):
-    """The Contributing page while the catalog is invalid (see render.render_contributing)."""
-    from .render import render_contributing
-    return render_contributing(templates_dir, links, _field_docs(catalog_dir), command_reference())
-
-
-def _template_cache(catalog_dir: Path) -> Path | None:
-    """Where compiled templates are kept (.cache/xemcat beside the catalog); XEMCAT_CACHE=0: nowhere."""
-    return None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
-
-
-def render_pages(catalog: Catalog, catalog_dir: Path, templates_dir: Path, links: dict | None = None) -> list:
-    """Every generated page, with the field and command references the Contributing page needs.
-    Raises CatalogError naming the template line when a template is broken."""
-    from .render import render_all
-    return render_all(catalog, templates_dir, links, _field_docs(catalog_dir), command_reference(),
-                      _template_cache(catalog_dir))
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     catalog_dir = _catalog_dir(args)
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
@@ -103,10 +54,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     files, problems = check_catalog(catalog_dir)
     templates = _templates_dir(args)
     if not problems and templates.is_dir():
-        from .render import check_templates
+        from .site import check_catalog_templates
         try:  # the templates are part of what a pull request can break
-            check_templates(catalog_from_files(files), templates, _field_docs(catalog_dir), command_reference(),
-                            _template_cache(catalog_dir))
+            check_catalog_templates(catalog_from_files(files), catalog_dir, templates)
         except CatalogError as exc:
             problems = exc.problems
     if args.against and not problems:  # an invalid catalog cannot be compared; its problems say why
@@ -137,6 +87,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pages(args: argparse.Namespace) -> int:
+    from .site import OutputError, generate, write_pages
+    catalog_dir = _catalog_dir(args)
+    try:
+        output = generate(catalog_dir, _templates_dir(args), args.site_url)
+        written = write_pages(output, Path(args.out), Path(args.with_docs) if args.with_docs else None)
+    except CatalogError as exc:
+        print(format_problems(exc.problems), file=sys.stderr)
+        print("xemcat pages: the catalog or a template has problems; nothing was written", file=sys.stderr)
+        return 1
+    except OutputError as exc:
+        print(f"xemcat pages: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {written} files to {display(Path(args.out))}", file=sys.stderr)
+    return 0
+
+
 def _load_or_report(args: argparse.Namespace):
     from .catalog import load_catalog
     try:
@@ -148,7 +115,7 @@ def _load_or_report(args: argparse.Namespace):
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .explain import explain_code, list_codes
+    from .explain import list_codes
     catalog = _load_or_report(args)
     if args.list:
         print(list_codes(catalog))
@@ -156,24 +123,27 @@ def cmd_explain(args: argparse.Namespace) -> int:
     if not args.code:
         print("xemcat explain: error: give a CODE, - (read standard input) or --list", file=sys.stderr)
         return 2
+    from .explain import explain_code, explain_paste
+    from .lookup import MAX_INPUT, index, interpret
+    data = index(catalog)
     if args.code == "-" or not args.code.strip().strip("`\"'").replace("_", "").isalnum():
-        from .explain import explain_paste
-        from .lookup import MAX_INPUT, interpret
-        raw = sys.stdin.buffer.read(MAX_INPUT + 1) if args.code == "-" else args.code.encode()
+        raw = sys.stdin.buffer.read(MAX_INPUT * 4 + 1) if args.code == "-" else args.code.encode()
         # Past the limit the text is not read at all; interpret() says so.
-        pasted = raw.decode("utf-8", "replace") if len(raw) <= MAX_INPUT else "x" * (MAX_INPUT + 1)
-        text, ok = explain_paste(catalog, interpret(pasted, catalog, catalog.correlation_header["name"]),
-                                 args.site_url)
-    else:
-        from .lookup import interpret
-        found = interpret(args.code, catalog)
-        if found.code is None:
-            closest = ["closest codes: " + ", ".join(found.candidates)] if found.candidates else []
-            print("\n".join(found.notes + closest + ["(run `xemcat explain --list` for all codes)"]), file=sys.stderr)
-            return 1
-        text, ok = explain_code(catalog, found.code, args.site_url)
-    print(text, file=sys.stdout if ok else sys.stderr)
-    return 0 if ok else 1
+        pasted = raw.decode("utf-8", "replace") if len(raw) <= MAX_INPUT * 4 else "x" * (MAX_INPUT + 1)
+        found = interpret(pasted, data)
+        if args.json:
+            print(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
+            return 0 if found.code or found.type else 1
+        text, ok = explain_paste(catalog, found, data, args.site_url)
+        print(text, file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
+    found = interpret(args.code, data)
+    if found.code is None:
+        closest = ["closest codes: " + ", ".join(found.candidates)] if found.candidates else []
+        print("\n".join(found.notes + closest + ["(run `xemcat explain --list` for all codes)"]), file=sys.stderr)
+        return 1
+    print(explain_code(catalog, found.code, args.site_url))
+    return 0
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -222,80 +192,10 @@ def cmd_sitecheck(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
-def _section_ids() -> list[str]:
-    """The section ids of the catalog in the working directory, for `new --help` (best effort:
-    a broken or missing catalog just leaves the list out)."""
-    import re
-    root = Path(os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)))
-    ids = []
-    for path in sorted(root.glob("sections/*.y*ml")) if root.is_dir() else ():
-        try:
-            text = path.read_text(encoding="utf-8")
-            m = re.search(r"^section:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:[ \t]*([a-z][a-z0-9-]*)", text, re.M)
-        except (OSError, UnicodeDecodeError):
-            continue
-        if m:
-            ids.append(m.group(1))
-    return ids
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
-    parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
-                        help="catalog directory (default: ./catalog)")
-    parser.add_argument("--templates", default=None,
-                        help="templates directory, checked by `check` (default: templates/ beside the catalog)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
-    p = sub.add_parser("check", help="validate the catalog and print every problem as FILE:LINE:COL")
-    p.add_argument("paths", nargs="*", help="only report problems in these files (the whole catalog is still checked)")
-    p.add_argument("--format", choices=["text", "github", "json"],
-                   help="output format (default: text; github when GITHUB_ACTIONS=true)")
-    p.add_argument("--against", metavar="BASE", help="also fail on unmarked breaking changes since git revision BASE")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when the catalog is clean")
-    p.set_defaults(func=cmd_check)
-
-    p = sub.add_parser("explain", help="print one code's entry, like `rustc --explain`; or read a pasted "
-                                       "envelope, response or message from standard input")
-    p.add_argument("code", nargs="?", help="the error.code value, the start of one, or - to read an envelope, "
-                                           "an HTTP response with headers or a message from standard input")
-    p.add_argument("--list", action="store_true", help="list every code")
-    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
-                   help="base URL for the documentation link")
-    p.set_defaults(func=cmd_explain)
-
-    p = sub.add_parser("coverage", help="list, per fact kind, the codes whose fact is still not documented")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
-    p.set_defaults(func=cmd_coverage)
-
-    p = sub.add_parser("new", help="append an unfinished entry for a new code to its section file")
-    p.add_argument("code")
-    p.add_argument("--section", required=True, help="section id: " + (", ".join(_section_ids()) or "e.g. scope-auth"))
-    p.set_defaults(func=cmd_new)
-
-    p = sub.add_parser("fmt", help="rewrite catalog files in canonical layout (comments kept)")
-    p.add_argument("paths", nargs="*")
-    p.add_argument("--check", action="store_true", help="exit 1 if a file is not canonical; change nothing")
-    p.set_defaults(func=cmd_fmt)
-
-    p = sub.add_parser("sitecheck", help="check a built site: every internal link and anchor, no code lost")
-    p.add_argument("site", nargs="?", default="site", help="built site directory (default: site)")
-    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
-                   help="the site's own absolute URL; links under it are checked as internal")
-    p.add_argument("--online", action="store_true", help="also fetch external links (needs network)")
-    p.set_defaults(func=cmd_sitecheck)
-
-    p = sub.add_parser("diff", help="list codes added, removed and changed since git revision BASE")
-    p.add_argument("base")
-    p.add_argument("--exit-code", action="store_true", help="exit 1 when a breaking change is not marked")
-    p.set_defaults(func=cmd_diff)
-    return parser
-
-
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return args.func(args)
+        return COMMANDS[args.command](args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `xemcat explain --list | head`
@@ -319,3 +219,7 @@ def run() -> None:
     except (BrokenPipeError, ValueError):  # the reader went away (`xemcat explain --list | head`)
         pass
     os._exit(status)
+
+
+COMMANDS = {"check": cmd_check, "explain": cmd_explain, "coverage": cmd_coverage, "new": cmd_new, "fmt": cmd_fmt,
+            "sitecheck": cmd_sitecheck, "pages": cmd_pages, "diff": cmd_diff}

@@ -8,13 +8,7 @@ import json
 from typing import Any
 
 from .model import Catalog
-
-# Fact kind -> (what the pages call it, whether a code has it documented).
-FACTS = {
-    "http": ("HTTP status", lambda c: bool(c.http)),
-    "type": ("envelope type", lambda c: c.type.known),
-    "retryable": ("retry behaviour", lambda c: c.retryable.known),
-}
+from .phrases import FACT_NAMES
 
 
 def coverage(catalog: Catalog) -> dict[str, Any]:
@@ -22,9 +16,9 @@ def coverage(catalog: Catalog) -> dict[str, Any]:
     codes = catalog.codes
     return {
         "codes": len(codes),
-        "facts": {kind: {"label": label, "documented": sum(map(known, codes)),
-                         "missing": [c.code for c in codes if not known(c)]}
-                  for kind, (label, known) in FACTS.items()},
+        "facts": {kind: {"label": label, "documented": sum(c.documented[kind] for c in codes),
+                         "missing": [c.code for c in codes if not c.documented[kind]]}
+                  for kind, label in FACT_NAMES.items()},
     }
 
 

@@ -1,96 +1,82 @@
-"""Terminal rendering of one code, in the spirit of `rustc --explain`."""
+"""Terminal rendering of one code, in the spirit of `rustc --explain`, and of a look-up's answer.
+
+The values come from the derived view (view.py) and the look-up (lookup.py); the phrases from
+phrases.py, which the look-up box shows too.
+"""
 
 from __future__ import annotations
 
-import difflib
 import json
-import re
+from typing import Any
 
+from . import phrases
+from .lookup import Lookup
 from .model import Catalog
-from .render import http_short, retryable_text, type_text
+from .pages import PAGE, page_url
+from .text import joined, plain
+from .view import view
 
 
-def _plain(text: str) -> str:
-    """Inline Markdown to terminal text: keep backticks, drop link targets and emphasis marks."""
-    text = " ".join(text.split())
-    text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)
-    return re.sub(r"(?<![\w`])[*_]{1,2}([^*_`]+)[*_]{1,2}(?![\w`])", r"\1", text)
-
-
-def explain_code(catalog: Catalog, code: str, site_url: str) -> tuple[str, bool]:
-    entry = catalog.by_code.get(code) or catalog.by_code.get(code.lower())
-    if entry is None:
-        near = difflib.get_close_matches(code.lower(), list(catalog.by_code), n=3, cutoff=0.5)
-        near += [c for c in catalog.by_code if code.lower() in c and c not in near][:3]
-        msg = f"xemcat: unknown error code `{code}`"
-        if near:
-            msg += "\nclosest codes: " + ", ".join(near[:5])
-        return msg + "\n(run `xemcat explain --list` for all codes)", False
-    section = next(s for s in catalog.sections if s.id == entry.section_id)
+def doc_url(site_url: str, code: str) -> str:
+    """A code's entry on the Error Codes page, from the site's address."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    def scoped(text: str, source: str | None) -> str:
-        scope = catalog.scope(source)
-        return f"{text} ({scope})" if scope else text
-    lines = [
-        f"{entry.code}  ({section.title})",
-        "",
-        _plain(entry.description),
-        "",
-        "  HTTP        " + (" / ".join(scoped(str(h.status), h.source) for h in entry.http) or http_short(entry.http)),
-    ]
-    for h in entry.http:
-        if h.when:
-            lines.append(f"                {h.status}: {_plain(h.when)}")
+    return f"{base}{page_url(PAGE['error_codes'].file)}#{code}"
+
+
+def explain_code(catalog: Catalog, code: str, site_url: str) -> str:
+    """One code's entry for a terminal; ``code`` is a code of the catalog."""
+    entry = view(catalog).codes[code]
+    c = entry.entry
+    section = next(s for s in catalog.sections if s.id == c.section_id)
+    lines = [f"{c.code}  ({section.title})", "", plain(c.description), "",
+             f"  HTTP        {entry.http_label}"]
+    lines += [f"                {h.status}: {plain(h.when)}" for h in c.http if h.when]
     lines += [
-        f"  Type        {scoped(type_text(entry.type), entry.type.source)}",
-        f"  Retryable   {scoped(retryable_text(entry.retryable), entry.retryable.source)}",
-        f"  Action      {_plain(entry.action)}",
-        f"  Diagnostic  {entry.diagnostic.text}",
-        f"  Docs        {base}error-codes/#{entry.code}",
+        f"  Type        {entry.type_label}",
+        f"  Retryable   {entry.retryable_label}",
+        f"  Action      {plain(c.action)}",
+        f"  Diagnostic  {c.diagnostic.text}",
     ]
-    if entry.deprecated:
-        rep = f"; use {entry.deprecated.replacement}" if entry.deprecated.replacement else ""
-        lines.insert(2, f"DEPRECATED since {entry.deprecated.since}{rep}. {_plain(entry.deprecated.reason)}\n")
-    return "\n".join(lines), True
+    if entry.form and entry.form.note:
+        lines.append(f"              {phrases.CAVEAT} {plain(entry.form.note)}")
+    lines.append(f"  Docs        {doc_url(site_url, c.code)}")
+    if c.deprecated:
+        rep = f"; use {c.deprecated.replacement}" if c.deprecated.replacement else ""
+        lines.insert(2, f"DEPRECATED since {c.deprecated.since}{rep}. {plain(c.deprecated.reason)}\n")
+    return "\n".join(lines)
 
 
 def list_codes(catalog: Catalog) -> str:
     width = max(len(c.code) for c in catalog.codes)
-    return "\n".join(f"{c.code:<{width}}  {http_short(c.http) if c.http else '-':<9}  "
-                     f"{'[deprecated] ' if c.deprecated else ''}{_plain(c.description)}" for c in catalog.codes)
+    return "\n".join(f"{c.code:<{width}}  {' / '.join(str(h.status) for h in c.http) or '-':<9}  "
+                     f"{'[deprecated] ' if c.deprecated else ''}{plain(c.description)}" for c in catalog.codes)
 
 
-def explain_paste(catalog: Catalog, found, site_url: str) -> tuple[str, bool]:
+def explain_paste(catalog: Catalog, found: Lookup, data: dict[str, Any], site_url: str) -> tuple[str, bool]:
     """The answer to a paste (see lookup.py) for a terminal; False when no code or type was found."""
+    say = data["phrases"]
     out = list(found.notes)
-    types = {t.type: t for t in catalog.envelope_types}
     if found.code:
-        out.append(explain_code(catalog, found.code, site_url)[0])
-    elif found.type in types:
-        t = types[found.type]
-        same = [c.code for c in catalog.codes if c.type.value == found.type
-                and (found.status is None or not c.http or found.status in [h.status for h in c.http])]
-        out += [f"The envelope has no `code`; its type is `{found.type}`.",
-                f"  What to do  {_plain(t.when_code_missing)}"
-                + (" (General guidance, not from the router's documentation.)" if t.general_advice else ""),
-                f"  Codes documented with this type{f' and status {found.status}' if found.status else ''}: "
-                + (", ".join(same) or "none")]
+        out.append(explain_code(catalog, found.code, site_url))
+    elif found.type:
+        advice = next(t for t in data["types"] if t["type"] == found.type)
+        listed = say["type_status_codes"].format(status=found.status) if found.status else say["type_codes"]
+        out += [say["type_without_code"].format(type=found.type),
+                f"  {say['what_to_do']} {joined(advice['advice'])}"
+                + (f" ({say['general_guidance']})" if advice["general"] else ""),
+                f"  {listed} " + (", ".join(found.type_codes) or say["none"])]
     elif found.candidates:
-        out.append("No single code matches. Closest codes: " + ", ".join(found.candidates))
+        out.append(f"{say['no_single_code']} " + ", ".join(found.candidates))
     else:
-        out.append("No code found in the input (run `xemcat explain --list` for all codes).")
-    rate = catalog.rate_limit_extras
-    limited = found.status == rate["status"] or found.retry or any(
-        h.status == rate["status"] for h in (catalog.by_code[found.code].http if found.code else ()))
-    if limited:
-        out.append(f"\nRate limited ({rate['status']}): {_plain(rate['note'])}")
-        meanings = {f["name"]: f["meaning"] for f in rate["fields"]}
-        meanings[rate["header"]["name"]] = rate["header"]["meaning"]
-        for name, meaning in meanings.items():
-            value = found.retry.get(name)
-            shown = json.dumps(value, ensure_ascii=False)[:200] if value is not None else "(not in the input)"
-            out.append(f"  {name} = {shown}: {_plain(meaning)}")
+        out.append(f"{say['nothing_found']} (run `xemcat explain --list` for all codes)")
+    if found.rate_limited:
+        rate = data["rate_limit"]
+        out.append(f"\n{say['rate_limited'].format(status=rate['status'])} {joined(rate['note'])}")
+        for f in rate["fields"]:
+            value = found.retry.get(f["name"])
+            shown = json.dumps(value, ensure_ascii=False)[:200] if value is not None else say["not_in_paste"]
+            out.append(f"  {f['name']} = {shown}: {joined(f['meaning'])}")
     if found.request_id:
-        header = catalog.correlation_header
-        out.append(f"\n{header['name']}: {found.request_id}\n  Quote this value. {_plain(header['advice'])}")
-    return "\n".join(out), bool(found.code or found.type in types)
+        header = data["correlation_header"]
+        out.append(f"\n{header['name']}: {found.request_id}\n  {say['quote_request_id']} {joined(header['advice'])}")
+    return "\n".join(out), bool(found.code or found.type)

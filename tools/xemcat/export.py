@@ -1,9 +1,13 @@
-"""The machine-readable export: catalog.json (a stable contract) and the JSON Schema.
+"""The machine-readable export: catalog.json, a stable contract for tools.
 
-catalog.json, format version 1:
-  {"version": 1, "codes": [{"code", "section", "http": [{"status", "when", "source"}],
-   "retryable": true|false|null, "type": str|null, "description", "action",
-   "diagnostic": {"command": str|null, "text": str}, "deprecated": {...}|null, "doc_url"}]}
+Format version 1 (docs/catalog-json.md describes each field; a test holds the two equal):
+  {"version": 1,
+   "codes": [{"code", "section", "http": [{"status", "when", "source", "scope"}],
+              "retryable": true|false|null, "type": str|null, "description", "action",
+              "example_message", "diagnostic": {"command": str|null, "text": str},
+              "deprecated": {"since", "replacement", "reason"}|null, "doc_url", "troubleshooting_url",
+              "retryable_scope", "type_scope"}],
+   "envelope_types": [...], "rate_limit": {...}, "correlation_header": {...}, "published": bool}
 null means "not documented". Fields are only ever added; a removal bumps "version".
 """
 
@@ -13,6 +17,7 @@ import json
 from typing import Any
 
 from .model import Catalog
+from .view import view
 
 FORMAT_VERSION = 1
 
@@ -52,7 +57,7 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str],
                                                     for h in t.http],
                             "when_code_missing": t.when_code_missing,
                             "advice_basis": t.advice_basis,
-                            "codes": [c.code for c in catalog.codes if c.type.value == t.type]}
+                            "codes": [c.code for c in view(catalog).codes_by_type.get(t.type, ())]}
                            for t in catalog.envelope_types],
         "rate_limit": {"status": rate["status"], "note": rate["note"],
                        "fields": [{"name": f["name"], "meaning": f["meaning"]} for f in rate["fields"]]

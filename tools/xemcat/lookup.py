@@ -1,140 +1,255 @@
 """Find the code from what an operator has in hand: an `error.code` value, a JSON envelope, a
-raw HTTP response with headers, or a message copied from a log. `xemcat explain -` prints the
-answer; the look-up box on the site (docs/assets/xem-lookup.js) follows the same steps in the
-browser, reading catalog.json.
+raw HTTP response with headers, or a message copied from a log.
+
+This module is the specification of the look-up. `index(catalog)` computes the look-up index,
+which the build publishes as lookup.json; `interpret(text, index)` reads a paste against it.
+`xemcat explain -` runs it here; the look-up box (docs/assets/xem-lookup.js) runs the same
+steps on the same lookup.json, compiling the same patterns, and shows the same phrases. A
+shared file of test vectors (tests/lookup_vectors.json) holds both to identical answers.
+Everything the two could do differently is data here: patterns are written in the syntax
+Python's `re` and JavaScript's RegExp read alike (no \\s, \\b or named groups; anchored
+patterns must match the whole string), whitespace is a list of characters, lengths count code
+points, ties keep the catalog's order.
 
 Input is untrusted: anything may be pasted. It is capped in size, control characters are
-dropped, and nothing from it is ever evaluated; broken JSON is reported, then read leniently.
+dropped, no pattern backtracks more than linearly, nothing is evaluated; broken JSON is
+reported, then read leniently.
 """
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import phrases, text
 from .model import Catalog
+from .view import view
 
-MAX_INPUT = 256 * 1024  # a response with headers and body is far smaller
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-_STATUS_LINE = re.compile(r"^\s*HTTP/\d(?:\.\d)?\s+(\d{3})\b")
-_HEADER = re.compile(r"^([A-Za-z0-9-]{1,64}):[ \t]*(.*?)\s*$")
-_WORD = re.compile(r"[a-z0-9']+")
-_STOP = set("a an and are as at be but by can for from has have in is it its no not of on or that the this to "
-            "was with".split())
+FORMAT_VERSION = 1
+MAX_INPUT = 256 * 1024  # code points; a response with headers and body is far smaller
+REQUEST_ID_MAX, RETRY_VALUE_MAX, NAME_MAX = 200, 100, 80
+PATTERNS = {
+    "control": "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]",
+    "line_break": "\\r\\n|\\r|\\n",
+    "status_line": "^[ \\t]*HTTP/[0-9](?:\\.[0-9])?[ \\t]+([0-9]{3})(?![0-9A-Za-z_])",
+    "header": "^([A-Za-z0-9-]{1,64}):[ \\t]*(.*)$",
+    "name": "^[A-Za-z0-9_.-]{1,80}$",
+    "word": "[a-z0-9']+",
+    # A field of an envelope whose JSON is broken (KEY is replaced by the field's name); a value
+    # may be cut off where the paste ends: take what is there.
+    "lenient_field": '"KEY"[ \\t\\r\\n]*:[ \\t\\r\\n]*"([^"\\\\]{1,300})',
+    "lenient_retry_after": '"retry_after"[ \\t\\r\\n]*:[ \\t\\r\\n]*([0-9]{1,9})',
+}
+# What trimming removes at both ends (JavaScript's trim() and Python's strip() differ).
+WHITESPACE = "\t\n\r \xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\ufeff"
+QUOTES = "`\"' "  # stripped around a bare code
+STOP_WORDS = tuple(sorted("a an and are as at be but by can for from has have in is it its no not of on or that the "
+                          "this to was with".split()))
+LENIENT_FIELDS = ("code", "type", "message")
+RETRY_FIELDS = ("retry_after", "retry_strategy")
+CLOSEST_MIN, CLOSEST_MAX, PREFIX_MAX = 0.4, 5, 8
+MESSAGE_MIN, MESSAGE_MAX = 0.6, 3
+
+_RE = {name: re.compile(p) for name, p in PATTERNS.items() if name != "lenient_field"}
+
+
+def words(message: str) -> list[str]:
+    """The words of a text that the look-up compares: lower case, stop words left out."""
+    return [w for w in _RE["word"].findall(message.lower()) if w not in STOP_WORDS]
+
+
+def index(catalog: Catalog, page_urls: dict[str, str] | None = None) -> dict[str, Any]:
+    """The look-up index, published as lookup.json: everything the look-up reads and shows.
+    ``page_urls`` gives the pages' URLs from the site root (for the box's links)."""
+    v = view(catalog)
+    rate = catalog.rate_limit_extras
+    return {
+        "version": FORMAT_VERSION,
+        "max_input": MAX_INPUT,
+        "patterns": PATTERNS,
+        "whitespace": WHITESPACE,
+        "quotes": QUOTES,
+        "stop_words": list(STOP_WORDS),
+        # Prose is given as pieces (text.segments): the box shows a code piece as code.
+        "correlation_header": {"name": catalog.correlation_header["name"],
+                               "advice": text.segments(catalog.correlation_header["advice"])},
+        "rate_limit": {"status": rate["status"], "note": text.segments(rate["note"]),
+                       "fields": [{"name": f["name"], "meaning": text.segments(f["meaning"])} for f in rate["fields"]]
+                       + [{"name": rate["header"]["name"], "meaning": text.segments(rate["header"]["meaning"])}]},
+        "codes": [{
+            "code": c.code,
+            "words": list(dict.fromkeys(words(c.example_message))),
+            "statuses": list(dict.fromkeys(h.status for h in c.http)),
+            "type": c.type.value if c.type.known else None,
+            "facts": v.codes[c.code].facts_line,
+            "description": text.segments(c.description),
+            "action": text.segments(c.action),
+            "command": c.diagnostic.command,
+            "caveat": text.segments(v.codes[c.code].form.note) if v.codes[c.code].form else None,
+            "diagnostic": text.segments(c.diagnostic.text),
+        } for c in catalog.codes],
+        "types": [{"type": t.type, "advice": text.segments(t.when_code_missing), "general": t.general_advice}
+                  for t in catalog.envelope_types],
+        "pages": dict(page_urls or {}),
+        "phrases": {**phrases.LOOKUP, "general_guidance": phrases.GENERAL_GUIDANCE, "caveat": phrases.CAVEAT},
+    }
 
 
 @dataclass
 class Lookup:
-    """What a paste says: the code it names (or the closest ones) and the context around it."""
+    """What a paste says: the code it names (or the closest ones) and the context around it.
+    The same fields, under the same names, are what the look-up box computes."""
 
     code: str | None = None
     candidates: list[str] = field(default_factory=list)
-    type: str | None = None
+    type: str | None = None  # the envelope's type, when it is one the catalog lists
+    type_codes: list[str] = field(default_factory=list)  # with no code: the codes of that type (and status)
     status: int | None = None
     request_id: str | None = None
     retry: dict[str, Any] = field(default_factory=dict)  # retry_after, retry_strategy, Retry-After
+    rate_limited: bool = False
     notes: list[str] = field(default_factory=list)
 
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
-def interpret(text: str, catalog: Catalog, correlation_header: str = "x-request-id") -> Lookup:
-    """Read a paste and say which code it is about."""
+
+def _say(data: dict[str, Any], key: str, **values: Any) -> str:
+    return data["phrases"][key].format(**values)
+
+
+def _trim(value: str, chars: str) -> str:
+    return value.strip(chars)
+
+
+def interpret(pasted: str, data: dict[str, Any]) -> Lookup:
+    """Read a paste against the look-up index ``data`` and say which code it is about."""
     found = Lookup()
-    if len(text) > MAX_INPUT:
-        found.notes.append(f"The paste is larger than {MAX_INPUT // 1024} KiB; paste only the status line, "
-                           "headers and body of one response.")
+    if len(pasted) > data["max_input"]:
+        found.notes.append(_say(data, "too_large", kib=data["max_input"] // 1024))
         return found
-    text = _CONTROL.sub("", text).strip()
-    if not text:
-        found.notes.append("Nothing to look up: paste a code, an envelope, a response or a message.")
+    pasted = _trim(_RE["control"].sub("", pasted), data["whitespace"])
+    if not pasted:
+        found.notes.append(_say(data, "empty"))
         return found
-    body = _read_headers(text, found, correlation_header.lower())
-    error = _read_envelope(body, found)
-    if error:
+    body = _read_headers(pasted, found, data)
+    error = _read_envelope(body, found, data)
+    codes = {c["code"]: c for c in data["codes"]}
+    if error is not None:
         code = error.get("code")
-        found.type = error.get("type") if isinstance(error.get("type"), str) else None
-        for key in ("retry_after", "retry_strategy"):
-            if key in error:
-                found.retry[key] = error[key]
+        envelope_type = error.get("type") if isinstance(error.get("type"), str) else None
+        found.retry.update({k: error[k] for k in RETRY_FIELDS if k in error})
         if isinstance(code, str) and code:
-            _name(code, catalog, found)
+            _name(code, data, found)
         elif isinstance(error.get("message"), str):
-            _message(error["message"], catalog, found, quiet=True)
-        return found
-    if re.fullmatch(r"[A-Za-z0-9_.\-]{1,80}", body.strip("`\"' ")):
-        _name(body.strip("`\"' "), catalog, found)
-    elif body:
-        _message(body, catalog, found)
+            _message(error["message"], data, found, quiet=True)
+        if found.code is None and any(t["type"] == envelope_type for t in data["types"]):
+            found.type = envelope_type
+            found.type_codes = [c["code"] for c in data["codes"] if c["type"] == envelope_type and (
+                found.status is None or not c["statuses"] or found.status in c["statuses"])]
+    else:
+        token = _trim(body, data["quotes"])
+        if _RE["name"].fullmatch(token):
+            _name(token, data, found)
+        elif body:
+            _message(body, data, found)
+    rate = data["rate_limit"]["status"]
+    found.rate_limited = bool(found.status == rate or found.retry
+                              or (found.code and rate in codes[found.code]["statuses"]))
     return found
 
 
-def _read_headers(text: str, found: Lookup, header: str) -> str:
+def _cut(value: str, n: int) -> str:
+    return value[:n]
+
+
+def _read_headers(pasted: str, found: Lookup, data: dict[str, Any]) -> str:
     """Status line and headers, if the paste is a raw HTTP response; returns the rest."""
-    lines = text.splitlines()
-    status = _STATUS_LINE.match(lines[0]) if lines else None
+    lines = _RE["line_break"].split(pasted)
+    status = _RE["status_line"].match(lines[0])
     if status:
         found.status = int(status.group(1))
         lines = lines[1:]
+    header = data["correlation_header"]["name"].lower()
     i = 0
-    while i < len(lines) and _HEADER.match(lines[i]) and not lines[i].lstrip().startswith("{"):
-        name, value = _HEADER.match(lines[i]).groups()
-        if name.lower() == header:
-            found.request_id = value[:200]
-        elif name.lower() == "retry-after":
-            found.retry["Retry-After"] = value[:100]
+    while i < len(lines) and (m := _RE["header"].fullmatch(lines[i])):
+        name, value = m.group(1).lower(), _trim(m.group(2), data["whitespace"])
+        if name == header:
+            found.request_id = _cut(value, REQUEST_ID_MAX)
+        elif name == "retry-after":
+            found.retry["Retry-After"] = _cut(value, RETRY_VALUE_MAX)
         i += 1
-    return "\n".join(lines[i:]).strip()
+    return _trim("\n".join(lines[i:]), data["whitespace"])
 
 
-def _read_envelope(body: str, found: Lookup) -> dict[str, Any] | None:
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity; JSON (and the box) do not
+
+
+def _read_envelope(body: str, found: Lookup, data: dict[str, Any]) -> dict[str, Any] | None:
     """The `error` object of a JSON envelope in the body; broken JSON is read leniently."""
     start, end = body.find("{"), body.rfind("}")
     if start < 0:
         return None
     try:
-        data = json.loads(body[start:end + 1] if end > start else body[start:])
-    except (ValueError, RecursionError) as exc:
-        found.notes.append(f"The JSON could not be read ({getattr(exc, 'msg', 'too deeply nested')}); "
-                           "looking for its fields anyway.")
-        # A value may be cut off where the paste ends: take what is there.
-        data = {"error": {k: m.group(1) for k in ("code", "type", "message")
-                          if (m := re.search(rf'"{k}"\s*:\s*"([^"\\]{{1,300}})', body))}}
-        if after := re.search(r'"retry_after"\s*:\s*(\d{1,9})', body):
-            data["error"]["retry_after"] = int(after.group(1))
-    error = data.get("error") if isinstance(data, dict) else None
+        parsed = json.loads(body[start:end + 1] if end > start else body[start:], parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        found.notes.append(_say(data, "bad_json"))
+        parsed = {"error": {}}
+        for key in LENIENT_FIELDS:
+            if m := re.search(data["patterns"]["lenient_field"].replace("KEY", key), body):
+                parsed["error"][key] = m.group(1)
+        if after := _RE["lenient_retry_after"].search(body):
+            parsed["error"]["retry_after"] = int(after.group(1))
+    error = parsed.get("error") if isinstance(parsed, dict) else None
     return error if isinstance(error, dict) and error else None
 
 
-def _name(word: str, catalog: Catalog, found: Lookup) -> None:
+def _name(word: str, data: dict[str, Any], found: Lookup) -> None:
     """An `error.code` value, whole or the start of one."""
     word = word.lower()
-    if word in catalog.by_code:
+    names = [c["code"] for c in data["codes"]]
+    if word in names:
         found.code = word
         return
-    starting = [c for c in catalog.by_code if c.startswith(word) or f"_{word}" in c]
+    starting = [n for n in names if n.startswith(word) or f"_{word}" in n]
     if len(starting) == 1:
         found.code = starting[0]
         return
-    found.candidates = starting[:8] or difflib.get_close_matches(word, list(catalog.by_code), n=5, cutoff=0.5)
-    found.notes.append(f"`{word}` is not a code in the catalog." if not starting else
-                       f"{len(starting)} codes match `{word}`.")
+    found.candidates = starting[:PREFIX_MAX] or _closest(word, names)
+    found.notes.append(_say(data, "several_codes", count=len(starting), word=word) if starting
+                       else _say(data, "unknown_code", word=word))
 
 
-def _message(text: str, catalog: Catalog, found: Lookup, quiet: bool = False) -> None:
-    """A message: the code whose example message it covers best (names in it may differ)."""
-    words = {w for w in _WORD.findall(text.lower()) if w not in _STOP}
-    if not words:
-        return
+def _pairs(word: str) -> set[str]:
+    return {word[i:i + 2] for i in range(len(word) - 1)}
+
+
+def _closest(word: str, names: list[str]) -> list[str]:
+    """Codes sharing most letter pairs with the word (Dice's coefficient): a forgiving "did you
+    mean". Ties keep the catalog's order."""
+    mine = _pairs(word)
     scored = []
-    for entry in catalog.codes:
-        theirs = {w for w in _WORD.findall(entry.example_message.lower()) if w not in _STOP}
-        scored.append((len(words & theirs) / max(len(theirs), 1), entry.code))
-    scored.sort(reverse=True)
-    if scored[0][0] >= 0.6 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
-        found.code = scored[0][1]
+    for name in names:
+        theirs = _pairs(name)
+        total = len(mine) + len(theirs)
+        scored.append((2 * len(mine & theirs) / total if total else 0, name))
+    ranked = sorted((s for s in scored if s[0] >= CLOSEST_MIN), key=lambda s: -s[0])
+    return [name for _, name in ranked[:CLOSEST_MAX]]
+
+
+def _message(message: str, data: dict[str, Any], found: Lookup, quiet: bool = False) -> None:
+    """A message: the code whose example message it covers best (names in it may differ)."""
+    mine = set(words(message))
+    if not mine:
+        return
+    scored = [(sum(w in mine for w in c["words"]) / max(len(c["words"]), 1), c["code"]) for c in data["codes"]]
+    ranked = sorted(scored, key=lambda s: -s[0])
+    if ranked[0][0] >= MESSAGE_MIN and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+        found.code = ranked[0][1]
     else:
-        found.candidates = [code for score, code in scored[:3] if score > 0]
+        found.candidates = [code for score, code in ranked[:MESSAGE_MAX] if score > 0]
         if not quiet:
-            found.notes.append("No code's message matches this text closely.")
+            found.notes.append(_say(data, "no_message_match"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import phrases
+
 UNKNOWN = "unknown"
 
 
@@ -51,7 +53,7 @@ class Diagnostic:
     def text(self) -> str:
         if self.command:
             return self.command
-        return f"(no dedicated diagnostic; {self.note})" if self.note else "(no dedicated diagnostic)"
+        return phrases.NO_DIAGNOSTIC_BECAUSE.format(note=self.note) if self.note else phrases.NO_DIAGNOSTIC
 
 
 @dataclass(frozen=True)
@@ -90,10 +92,14 @@ class ErrorCode:
         return {"error": error}
 
     @property
+    def documented(self) -> dict[str, bool]:
+        """Which kinds of fact (phrases.FACT_NAMES) a source documents for this code."""
+        return {"http": bool(self.http), "type": self.type.known, "retryable": self.retryable.known}
+
+    @property
     def unknown_facts(self) -> list[str]:
         """Names of the facts no source documents for this code, in the pages' order."""
-        return [name for name, known in (("HTTP status", bool(self.http)), ("envelope type", self.type.known),
-                                         ("retry behaviour", self.retryable.known)) if not known]
+        return [phrases.FACT_NAMES[kind] for kind, known in self.documented.items() if not known]
 
 
 @dataclass(frozen=True)

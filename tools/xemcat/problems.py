@@ -16,6 +16,12 @@ from pathlib import Path
 _LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
 
 
+def shown_value(value: object) -> str:
+    """A value from a catalog file quoted in a problem message: as JSON, cut to 60 characters."""
+    shown = json.dumps(value, ensure_ascii=False, default=str)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """``col`` 0 means the column is not known (a template line)."""

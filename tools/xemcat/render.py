@@ -2,13 +2,14 @@
 
 The templates produce the pages' final HTML (not Markdown), so no Markdown processor ever reads
 catalog text a second time: prose goes through ``text.inline`` and everything else is escaped
-by Jinja's autoescaping. A page comes back with its headings and ids, which a site generator
-needs for its table of contents, search and anchor checks.
+by Jinja's autoescaping. A page comes back with its headings, ids and search texts as data,
+recorded by the templates as they write them (``page.heading``, ``page.anchor``): a site
+generator builds its table of contents, search index and anchor checks from that data, and
+nothing reads the HTML back.
 
-Site-generator independent: the caller says where the pages live relative to each other
-(``PageLinks``) and which templates directory to use; the MkDocs hook is one such caller, the
-command-line tool, tests and benchmark others. Template mistakes (syntax errors, undefined
-names) are reported as ``templates/FILE:LINE`` problems, never as a traceback.
+Site-generator independent: pages and their links come from the registry (pages.py), derived
+facts from the view (view.py). Template mistakes (syntax errors, undefined names) are reported
+as ``templates/FILE:LINE`` problems, never as a traceback.
 """
 
 from __future__ import annotations
@@ -25,53 +26,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import text
-from .coverage import coverage
-from .model import Catalog, ErrorCode, Fact, HttpStatus
+from . import phrases, text
+from .model import Catalog, ErrorCode
+from .pages import PAGE, PAGES, PageSpec, links_from
 from .problems import CatalogError, Problem, display
-from .vocabulary import command_anchor, command_pattern
-
-NOT_DOCUMENTED = "not documented"
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    """A generated page: its file name for the site generator, its template, title and description."""
-
-    id: str
-    file: str  # the page's source name, as the site generator knows it
-    template: str
-    title: str
-    description: str
-    # Operator pages give their width to the tables: no right-hand table of contents (long code
-    # names were cut there anyway); a "Sections" line at the top links the same anchors.
-    hide_toc: bool = True
-
-
-PAGES = (
-    PageSpec("troubleshooting", "troubleshooting.md", "troubleshooting.html.j2", "Troubleshooting",
-             "The operator action and the xeroctl diagnostic for every XEM router error code."),
-    PageSpec("error_codes", "error-codes.md", "error-codes.html.j2", "Error Codes",
-             "Every XEM router error code with its HTTP status, envelope type, retry behaviour and "
-             "JSON envelope."),
-    PageSpec("diagnostics", "diagnostics.md", "diagnostics.html.j2", "Diagnostics",
-             "Each xeroctl command the catalog uses, what it shows and the error codes it diagnoses."),
-    PageSpec("contributing", "contributing.md", "contributing.html.j2", "Contributing to the catalog",
-             "How to add or change an XEM error code, the catalog's field reference, commands and "
-             "deprecation policy.", hide_toc=False),
-)
-
-
-@dataclass(frozen=True)
-class PageLinks:
-    """URLs of the generated pages as seen from the page being rendered. The defaults fit
-    sibling pages with directory URLs (``error-codes/``); the site adapter computes the real ones."""
-
-    troubleshooting: str = "../troubleshooting/"
-    error_codes: str = "../error-codes/"
-    diagnostics: str = "../diagnostics/"
-    contributing: str = "../contributing/"
-    catalog_json: str = "../catalog.json"
+from .view import view
+from .vocabulary import command_anchor
 
 
 @dataclass(frozen=True)
@@ -95,48 +55,41 @@ class RenderedPage:
     # gets it wrong: a table row's heading owns the row's other cells, a section heading owns
     # its note but not the rows of its table (each code has its own entry), and a code's title
     # carries its documented HTTP statuses, so that "404" finds the codes sent with it.
-    search_text: dict[str, str]
+    search_text: dict[str, str] = field(default_factory=dict)
     search_title: dict[str, str] = field(default_factory=dict)
 
 
-# Our templates write every id as id="..." inside a tag and every heading through the heading
-# macro; catalog text in the page is escaped, so it cannot contain `<` or `"` to match these.
-_ID = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bid="([^"]+)"')
-_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"', re.S)
-_TAG = re.compile(r"<[^>]+>")
-_ROW = re.compile(r'<tr>\s*<td class="xem-code"[^>]*><h3 class="xem-row-code" id="([^"]+)">.*?</td>(.*?)</tr>', re.S)
-_SECTION = re.compile(r'<h([23]) id="([^"]+)">.*?</h\1>(.*?)(?=<div class="xem-table-wrap">|<h[1-4] )', re.S)
+class _PageRecord:
+    """What a template declares while it writes a page: its headings, ids and search texts.
+    The templates' `page` object; every id a template writes goes through it."""
+
+    def __init__(self) -> None:
+        self.headings: list[Heading] = []
+        self.ids: set[str] = set()
+        self.search_text: dict[str, str] = {}
+        self.search_title: dict[str, str] = {}
+
+    def anchor(self, id: str) -> str:
+        """Declare an id; returns it for the template to write."""
+        self.ids.add(id)
+        return id
+
+    def heading(self, level: int, id: str, title: str, search: str | None = None,
+                search_title: str | None = None) -> str:
+        """Declare a heading (plain-text title) and, optionally, its search text and title."""
+        self.headings.append(Heading(level, self.anchor(id), " ".join(str(title).split())))
+        if search is not None:
+            self.search_text[id] = " ".join(str(search).split())
+        if search_title is not None:
+            self.search_title[id] = str(search_title)
+        return ""
+
+    def page(self, spec: PageSpec, page_html: str) -> RenderedPage:
+        return RenderedPage(spec, page_html, tuple(self.headings), frozenset(self.ids), self.search_text,
+                            self.search_title)
 
 
 # ---------------------------------------------------------------- values shown in the pages
-
-
-def http_short(http: tuple[HttpStatus, ...]) -> str:
-    return " / ".join(str(h.status) for h in http) if http else NOT_DOCUMENTED
-
-
-def retryable_text(fact: Fact) -> str:
-    if not fact.known:
-        return NOT_DOCUMENTED
-    return "Yes" if fact.value else "No"
-
-
-def type_text(fact: Fact) -> str:
-    return fact.value if fact.known else NOT_DOCUMENTED
-
-
-def filter_values(code: ErrorCode, catalog: Catalog) -> dict[str, str]:
-    """data-* attribute values the Error Codes filter reads (space-separated tokens). A status
-    documented for another surface is its own token (`404@inference-API`), so the filter can
-    label it and never mixes it with the router's own statuses."""
-    def token(h: HttpStatus) -> str:
-        scope = catalog.scope(h.source)
-        return f"{h.status}@{scope.replace(' ', '-')}" if scope else str(h.status)
-    return {
-        "http": " ".join(token(h) for h in code.http) or "unknown",
-        "retryable": ("yes" if code.retryable.value else "no") if code.retryable.known else "unknown",
-        "type": code.type.value if code.type.known else "unknown",
-    }
 
 
 def breakable(identifier: str) -> Markup:
@@ -189,9 +142,9 @@ def _environment(templates_dir: Path, cache_dir: Path | None) -> jinja2.Environm
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(http_short=http_short, retryable_text=retryable_text, json_block=json_block,
-                       breakable=breakable, command_anchor=command_anchor)
-    env.globals.update(NOT_DOCUMENTED=NOT_DOCUMENTED, filter_values=filter_values)
+    env.filters.update(json_block=json_block, breakable=breakable, command_anchor=command_anchor, phrase=phrase,
+                       json_attr=lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    env.globals.update(phrases=phrases)
     return env
 
 
@@ -215,64 +168,48 @@ def template_problem(exc: Exception, templates_dir: Path) -> Problem:
     return Problem(display(path), max(line, 1), 0, "(template)", message)
 
 
+def phrase(template: str, **values: Any) -> Markup:
+    """A phrase of phrases.py with its {placeholders} filled in (values escaped unless Markup)."""
+    return Markup.escape(template).format(**values)
+
+
 def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> dict[str, Any]:
     codes = frozenset(catalog.by_code)
-    diagnosed_by: dict[str, list[ErrorCode]] = {c.form: [] for c in catalog.commands}
-    command_of = {}  # code -> the registry form its diagnostic matches (for the form's note and anchor)
-    patterns = [(c, command_pattern(c.form)) for c in catalog.commands]
-    for code in catalog.codes:
-        form = next((c for c, rx in patterns if code.diagnostic.command and rx.fullmatch(code.diagnostic.command)),
-                    None)
-        if form:
-            diagnosed_by[form.form].append(code)
-            command_of[code.code] = form
-    codes_by_type: dict[str, list[ErrorCode]] = {}
-    for code in catalog.codes:
-        if code.type.known:
-            codes_by_type.setdefault(code.type.value, []).append(code)
     example = catalog.envelope["example"]
     return {
         "catalog": catalog,
+        "view": view(catalog),
         "md": lambda value, code_url="": text.inline(value, codes, code_url),
+        "search_md": text.search_html,
         "sources": catalog.sources,
-        "diagnosed_by": diagnosed_by,
-        "command_of": command_of,
         "section_links": [(sec.id, sec.title) for sec in catalog.sections],
-        "codes_by_type": codes_by_type,
-        "no_diagnostic": [c for c in catalog.codes if not c.diagnostic.command],
         "example_envelope": {"error": {k: example[k] for k in ("message", "type", "code", "param")}},
         "code_fields": field_docs.get("code", []),
         "file_fields": field_docs.get("file", []),
         "commands": commands,
-        "coverage": coverage(catalog),
     }
 
 
-def _render(env: jinja2.Environment, spec: PageSpec, context: dict[str, Any]) -> str:
-    """One page's HTML; a failure inside its template is a CatalogError naming the template line."""
+def _render(env: jinja2.Environment, spec: PageSpec, context: dict[str, Any]) -> RenderedPage:
+    """One page; a failure inside its template is a CatalogError naming the template line."""
+    record = _PageRecord()
     try:
-        return env.get_template(spec.template).render(context)
+        page_html = env.get_template(spec.template).render({**context, "page": record, "spec": spec,
+                                                            "links": links_from(spec.id)})
     except Exception as exc:  # any failure inside a template is the template's problem
         raise CatalogError([template_problem(exc, Path(env.loader.searchpath[0]))]) from None
+    return record.page(spec, page_html)
 
 
-def render_all(catalog: Catalog, templates_dir: Path, links: dict[str, PageLinks] | None = None,
-               field_docs: dict[str, list] | None = None, commands: list | None = None,
-               cache_dir: Path | None = None) -> list[RenderedPage]:
-    """Every generated page. ``links`` maps page id -> links seen from that page; ``field_docs``
-    ({"code": [...], "file": [...]}) and ``commands`` ((name, usage, summary) of each xemcat
-    command) feed the Contributing page; ``cache_dir`` keeps compiled templates. Raises
-    CatalogError naming the template and line when a template is broken."""
+def render_all(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list] | None = None,
+               commands: list | None = None, cache_dir: Path | None = None) -> list[RenderedPage]:
+    """Every generated page of the registry. ``field_docs`` ({"code": [...], "file": [...]}) and
+    ``commands`` ((name, usage, summary) of each xemcat command) feed the Contributing page;
+    ``cache_dir`` keeps compiled templates. Raises CatalogError naming the template and line
+    when a template is broken."""
     env = _environment(templates_dir, cache_dir)
     context = _context(catalog, field_docs or {}, commands or [])
-    pages = []
-    for spec in PAGES:
-        page = outline(spec, _render(env, spec, {**context, "links": (links or {}).get(spec.id, PageLinks())}))
-        if spec.id in ("troubleshooting", "error_codes"):
-            page = replace(page, search_title=_search_titles(catalog), search_text={
-                **page.search_text, **_row_messages(catalog, page.search_text)})
-        pages.append(page)
-    return pages
+    return [_render(env, spec, context) for spec in PAGES]
 
 
 def check_templates(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list], commands: list,
@@ -282,7 +219,7 @@ def check_templates(catalog: Catalog, templates_dir: Path, field_docs: dict[str,
     env = _environment(templates_dir, cache_dir)
     context = _context(template_sample(catalog), field_docs, commands)
     for spec in PAGES:
-        _render(env, spec, {**context, "links": PageLinks()})
+        _render(env, spec, context)
 
 
 def _shape(code: ErrorCode) -> tuple:
@@ -310,61 +247,25 @@ def template_sample(catalog: Catalog) -> Catalog:
     return sample
 
 
-_KEEP = re.compile(r"</?(p|code|pre)\b[^>]*>")
-
-
-def _search_html(fragment: str) -> str:
-    """A fragment as search text: only bare <p>, <code> and <pre> tags kept (what the search
-    index holds elsewhere), every other tag a space."""
-    kept = _TAG.sub(lambda m: re.sub(r"^<(/?)(\w+).*$", r"<\1\2>", m.group(0), flags=re.S)
-                    if _KEEP.fullmatch(m.group(0)) else " ", fragment)
-    return " ".join(kept.split())
-
-
-def outline(spec: PageSpec, page_html: str) -> RenderedPage:
-    """The page with its headings (plain-text titles) and all its ids."""
-    headings = tuple(Heading(int(level), hid, " ".join(html.unescape(_TAG.sub("", inner)).split()))
-                     for level, hid, inner in _HEADING.findall(page_html))
-    search: dict[str, str] = {}
-    rows = _ROW.findall(page_html)
-    if rows or 'class="xem-table xem-codes' in page_html:  # the pages whose sections hold code tables
-        search = {sid: _search_html(body) for _, sid, body in _SECTION.findall(page_html)}
-        search.update({code: _search_html(cells) for code, cells in rows})
-    return RenderedPage(spec, page_html, headings, frozenset(_ID.findall(page_html)), search)
-
-
-def _row_messages(catalog: Catalog, texts: dict[str, str]) -> dict[str, str]:
-    """A row's search text also holds its code's example message, so a message copied from a
-    log finds the row that says what to do, not only the Error Codes entry."""
-    return {code: f"{text} <p>Example message: {html.escape(catalog.by_code[code].example_message)}</p>"
-            for code, text in texts.items() if code in catalog.by_code}
-
-
-def _search_titles(catalog: Catalog) -> dict[str, str]:
-    """Each code's search-result title: the code, then its documented statuses."""
-    return {c.code: f"<code>{c.code}</code>" + (f" · HTTP {http_short(c.http)}" if c.http else "")
-            for c in catalog.codes}
-
-
-def render_contributing(templates_dir: Path, links: PageLinks, field_docs: dict[str, list],
-                        commands: list) -> RenderedPage:
+def render_contributing(templates_dir: Path, field_docs: dict[str, list], commands: list) -> RenderedPage:
     """The Contributing page without a catalog: what a writer needs most while the catalog is
     broken (the field reference) stays in the preview; only the coverage table waits."""
-    spec = next(p for p in PAGES if p.id == "contributing")
-    context = {"md": lambda value, code_url="": text.inline(value, frozenset(), code_url), "coverage": None,
+    context = {"md": lambda value, code_url="": text.inline(value, frozenset(), code_url), "view": None,
                "code_fields": field_docs.get("code", []), "file_fields": field_docs.get("file", []),
-               "commands": commands, "links": links}
-    return outline(spec, _render(_environment(templates_dir, None), spec, context))
+               "commands": commands}
+    return _render(_environment(templates_dir, None), PAGE["contributing"], context)
 
 
 def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPage:
     """What the preview shows in place of a generated page while the catalog is invalid."""
     listing = "\n".join(str(p) for p in problems)
-    html = Markup(
+    record = _PageRecord()
+    record.heading(1, "catalog-has-problems", "Catalog has problems")
+    page_html = Markup(
         '<h1 id="catalog-has-problems">Catalog has problems</h1>\n'
         '<div class="admonition failure">\n'
         '<p class="admonition-title">The catalog is invalid, so this page could not be generated</p>\n'
         "<p>Fix these and save; the preview reloads on its own. <code>mkdocs build</code> refuses to "
         "build until then.</p>\n</div>\n"
         '<div class="highlight"><pre><span></span><code>{}</code></pre></div>\n').format(listing)
-    return outline(spec, str(html))
+    return record.page(spec, str(page_html))

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .loader import SourceFile, describe_path
-from .problems import Problem
+from .problems import Problem, shown_value as _json
 from .vocabulary import did_you_mean, resolve_ref
 
 
@@ -259,6 +259,3 @@ def _kind(value: Any) -> str:
             float: "number", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _json(value: Any) -> str:
-    shown = json.dumps(value, ensure_ascii=False, default=str)
-    return shown if len(shown) <= 60 else shown[:57] + "..."

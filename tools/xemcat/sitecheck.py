@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
+
+from .pages import CATALOG_JSON, CODE_PLACES, PAGE, page_url
 
 LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 
@@ -26,9 +27,12 @@ class _PageParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
+        self.places: Counter = Counter()  # (place, code) of each element marked data-place/data-code
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
+        if a.get("data-place") and a.get("data-code"):
+            self.places[(a["data-place"], a["data-code"])] += 1
         for key in ("id", "name") if tag == "a" else ("id",):
             if a.get(key):
                 self.ids.add(a[key])
@@ -113,22 +117,32 @@ def check_external(urls: list[str], timeout: float = 10) -> list[str]:
     return failures
 
 
+def _search_locations(site_dir: Path) -> list[str] | None:
+    """The locations of a built site's search index (MkDocs + Material's, or Zensical's), or
+    None when the site has neither."""
+    for name, key in (("search/search_index.json", "docs"), ("search.json", "items")):
+        index = site_dir / name
+        if index.is_file():
+            return [d.get("location", "") for d in json.loads(index.read_text(encoding="utf-8")).get(key, [])]
+    return None
+
+
 def code_counts(site_dir: Path, codes: list[str]) -> dict[str, Counter]:
-    """How often each code appears where it must appear exactly once."""
-    ec_html = (site_dir / "error-codes" / "index.html").read_text(encoding="utf-8")
-    ts_html = (site_dir / "troubleshooting" / "index.html").read_text(encoding="utf-8")
-    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
-    counts = {
-        "troubleshooting rows": Counter(re.findall(r'<h3 class="xem-row-code" id="([a-z][a-z0-9_]*)"', ts_html)),
-        "error-codes entries": Counter(re.findall(r'<h4 id="([a-z][a-z0-9_]*)"', ec_html)),
-        "error-codes table rows": Counter(re.findall(r'<tr data-http="[^"]*" data-retryable="[^"]*" data-type="[^"]*">\s*'
-                                                     r'<td class="xem-code"[^>]*><a href="#([a-z][a-z0-9_]*)"', ec_html)),
-        "search index": Counter(d["location"].split("#", 1)[1] for d in index["docs"]
-                                if d["location"].startswith("error-codes/#") and d["location"].split("#", 1)[1] in codes),
-    }
-    catalog_json = site_dir / "catalog.json"
+    """How often each code appears where it must appear exactly once: each place of the page
+    registry (elements marked data-code/data-place), the search index and catalog.json."""
+    counts = {}
+    for page_id, place, label in CODE_PLACES:
+        page = site_dir / page_url(PAGE[page_id].file) / "index.html"
+        found = parse_page(page).places if page.is_file() else Counter()
+        counts[label] = Counter({code: n for (p, code), n in found.items() if p == place})
+    locations = _search_locations(site_dir)
+    if locations is not None:
+        entries = page_url(PAGE["error_codes"].file) + "#"
+        counts["search index"] = Counter(loc[len(entries):] for loc in locations
+                                         if loc.startswith(entries) and loc[len(entries):] in codes)
+    catalog_json = site_dir / CATALOG_JSON
     if catalog_json.exists():
-        counts["catalog.json"] = Counter(c["code"] for c in json.loads(catalog_json.read_text(encoding="utf-8"))["codes"])
+        counts[CATALOG_JSON] = Counter(c["code"] for c in json.loads(catalog_json.read_text(encoding="utf-8"))["codes"])
     return counts
 
 

@@ -19,6 +19,7 @@ import re
 from typing import Iterator
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -55,11 +56,20 @@ def _md() -> MarkdownIt:
     return md
 
 
+def _code_inline(renderer, tokens, idx, options, env) -> str:
+    """`name` in prose: a link to the code's entry when ``name`` is a code of the catalog."""
+    name = tokens[idx].content
+    code = f"<code>{escapeHtml(name)}</code>"
+    if env.get("code_url") is not None and name in env.get("codes", ()):
+        return f'<a href="{escapeHtml(env["code_url"])}#{name}">{code}</a>'
+    return code
+
+
 _MD = _md()
+_MD.add_render_rule("code_inline", _code_inline)
 # The validator's parser: the same rules with link validation off, so it sees refused links too.
 _ALL_LINKS = MarkdownIt("commonmark", {"html": False})
 _ALL_LINKS.validateLink = lambda url: True
-_CODE_TAG = re.compile(r"<code>([a-z][a-z0-9_]*)</code>")
 
 
 def inline(text: str | None, codes: frozenset[str] | set[str] = frozenset(), code_url: str | None = "") -> Markup:
@@ -67,12 +77,47 @@ def inline(text: str | None, codes: frozenset[str] | set[str] = frozenset(), cod
     (``code_url=None``: no links). Line breaks in YAML text are layout, so they fold to spaces."""
     if not text:
         return Markup("")
-    html = _MD.renderInline(" ".join(text.split()))
-    if code_url is not None and codes:
-        html = _CODE_TAG.sub(
-            lambda m: f'<a href="{Markup.escape(code_url)}#{m.group(1)}"><code>{m.group(1)}</code></a>'
-            if m.group(1) in codes else m.group(0), html)
-    return Markup(html)
+    return Markup(_MD.renderInline(" ".join(text.split()), {"codes": codes, "code_url": code_url}))
+
+
+def _inline_tokens(text: str):
+    """The leaves of catalog prose as markdown-it reads it: text and code spans, markup dropped."""
+    for token in _MD.parseInline(" ".join(text.split()))[0].children or ():
+        if token.type in ("text", "code_inline"):
+            yield token.type, token.content
+        elif token.type in ("softbreak", "hardbreak"):
+            yield "text", " "
+
+
+def segments(text: str | None) -> list[list[str]]:
+    """Catalog prose as [kind, text] pieces, kind "text" or "code": what the look-up box shows
+    (a code piece in a <code> element, everything as text, never as HTML)."""
+    return [["code" if kind == "code_inline" else "text", content] for kind, content in _inline_tokens(text or "")]
+
+
+def plain(text: str | None) -> str:
+    """Catalog prose as plain text for a terminal: code spans keep their backticks, emphasis
+    and link syntax are dropped, a link keeps its words."""
+    return joined(segments(text))
+
+
+def joined(pieces: list[list[str]]) -> str:
+    """Pieces of prose (see segments) as one line of terminal text."""
+    return "".join(f"`{content}`" if kind == "code" else content for kind, content in pieces)
+
+
+def search_html(text: str | None) -> Markup:
+    """Catalog prose for a search index: escaped text with code spans as <code>, nothing else
+    (escaped as markdown-it escapes, apostrophes left as they are: the index's words keep them)."""
+    if not text:
+        return Markup("")
+    return Markup("".join(f"<code>{escape(content)}</code>" if kind == "code_inline" else escape(content)
+                          for kind, content in _inline_tokens(text)))
+
+
+def escape(value: str) -> str:
+    """Plain text as HTML text: &, <, > and " escaped (as in markdown-it's output)."""
+    return escapeHtml(value)
 
 
 def link_targets(text: str) -> Iterator[str]:

@@ -8,20 +8,14 @@ broken entry does not hide the problems of the others.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from . import text
 from .loader import SourceFile, describe_path, line_col
-from .problems import Problem
-from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, command_pattern, did_you_mean
-
-
-def _json(value: Any) -> str:
-    shown = json.dumps(value, ensure_ascii=False, default=str)
-    return shown if len(shown) <= 60 else shown[:57] + "..."
+from .problems import Problem, shown_value as _json
+from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, did_you_mean, matching_form
 
 
 @dataclass
@@ -148,12 +142,11 @@ def diagnostics_match_registry(cat: CatalogFiles) -> Iterator[Problem]:
              if isinstance(c.get("form"), str)]
     if not forms:
         return
-    patterns = [command_pattern(f) for f in forms]
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):
             diag = entry.get("diagnostic")
             cmd = diag.get("command") if isinstance(diag, dict) else None
-            if isinstance(cmd, str) and cmd.startswith("xeroctl") and not any(p.fullmatch(cmd) for p in patterns):
+            if isinstance(cmd, str) and cmd.startswith("xeroctl") and matching_form(cmd, forms) is None:
                 yield src.problem(("codes", i, "diagnostic", "command"),
                                   f"`{cmd}` matches no command form in the xeroctl registry"
                                   f"{did_you_mean(cmd, forms)} (add a documented form to commands.yaml, "

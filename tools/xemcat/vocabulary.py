@@ -46,6 +46,13 @@ def command_pattern(form: str) -> re.Pattern[str]:
     return re.compile("".join(out))
 
 
+def matching_form(command: str | None, forms: Iterable[str]) -> str | None:
+    """The registry form a diagnostic command is an instance of, or None (no command, or none fits)."""
+    if not command:
+        return None
+    return next((form for form in forms if command_pattern(form).fullmatch(command)), None)
+
+
 def command_anchor(form: str) -> str:
     """The stable anchor of a command form on the Diagnostics page: its words, not its position,
     so adding a command never renumbers the links to the others."""

@@ -1,0 +1,115 @@
+"""One look-up, two runtimes: `xemcat explain -` (lookup.py) and the look-up box
+(xem-lookup.js) give the same answer (code, closest codes in order, type, the codes of that
+type, status, request id, retry fields, notes) to every shared vector in
+tests/data/lookup_vectors.json, both reading the lookup.json the build published."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ENV, ROOT, serve
+
+VECTORS_FILE = Path(__file__).parent / "data" / "lookup_vectors.json"
+
+
+def load_vectors() -> list[dict]:
+    vectors = json.loads(VECTORS_FILE.read_text(encoding="utf-8"))
+    for v in vectors:
+        if isinstance(v["input"], dict):
+            v["input"] = v["input"]["repeat"] * v["input"]["times"]
+    return vectors
+
+
+VECTORS = load_vectors()
+
+
+@pytest.fixture(scope="module")
+def data(site):
+    return json.loads((site / "assets" / "lookup.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def python_answers(data):
+    from xemcat.lookup import interpret
+    return [interpret(v["input"], data).as_dict() for v in VECTORS]
+
+
+@pytest.fixture(scope="module")
+def browser_page(browser, site):
+    with serve(site) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/")
+        page.wait_for_selector(".xem-lookup:not([hidden])")
+        yield page
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def browser_answers(browser_page):
+    return browser_page.evaluate("""async (inputs) => {
+        const data = await (await fetch(document.querySelector('.xem-lookup').dataset.lookup)).json();
+        return inputs.map(text => JSON.parse(JSON.stringify(window.xemLookup.interpret(text, data))));
+    }""", [v["input"] for v in VECTORS])
+
+
+def test_the_vectors_cover_every_kind_of_input():
+    kinds = {v["kind"] for v in VECTORS}
+    assert len(VECTORS) >= 200
+    assert {"code", "typo: letter dropped", "prefix", "envelope", "raw response", "message", "message fragment",
+            "no code, known type", "broken or odd JSON", "edge or hostile", "long"} <= kinds
+
+
+def test_python_and_the_browser_give_identical_answers_to_every_vector(python_answers, browser_answers):
+    differ = {i: {"input": VECTORS[i]["input"][:80], "python": py, "browser": js}
+              for i, (py, js) in enumerate(zip(python_answers, browser_answers)) if py != js}
+    assert len(browser_answers) == len(VECTORS)
+    assert differ == {}, json.dumps(dict(list(differ.items())[:5]), indent=1, ensure_ascii=False)
+
+
+def test_each_vector_gets_what_its_input_names(python_answers):
+    wrong = {}
+    for v, answer in zip(VECTORS, python_answers):
+        expect = v["expect"] or {}
+        if "code" in expect and answer["code"] != expect["code"]:
+            wrong[v["input"][:60]] = answer["code"]
+        if "type" in expect and (answer["type"], answer["code"]) != (expect["type"], None):
+            wrong[v["input"][:60]] = (answer["type"], answer["code"])
+    assert wrong == {}
+
+
+def test_the_answers_are_not_all_alike(python_answers):
+    """Guards the comparison itself: a look-up that answered nothing would agree everywhere."""
+    codes = {a["code"] for a in python_answers if a["code"]}
+    assert len(codes) >= 20
+    assert sum(bool(a["candidates"]) for a in python_answers) >= 20
+    assert sum(bool(a["notes"]) for a in python_answers) >= 40
+    assert any(a["request_id"] for a in python_answers) and any(a["rate_limited"] for a in python_answers)
+
+
+def test_the_box_shows_the_answer_it_computed(browser_page, python_answers):
+    """Through the form, as an operator uses it: the notes and the code shown are the answer's."""
+    for i in range(0, len(VECTORS), 13):
+        browser_page.fill("#xem-lookup-input", VECTORS[i]["input"])
+        browser_page.click(".xem-lookup button[type=submit]")
+        shown = browser_page.evaluate("""() => {
+            const r = document.querySelector('.xem-lookup-result');
+            return {notes: [...r.querySelectorAll('.xem-lookup-note')].map(p => p.textContent),
+                    code: (r.querySelector('.xem-lookup-code strong') || {}).textContent || null};
+        }""")
+        assert shown == {"notes": python_answers[i]["notes"], "code": python_answers[i]["code"]}, VECTORS[i]["input"]
+
+
+def test_explain_prints_the_same_answer(python_answers):
+    """`xemcat explain - --json` is the process operators and tools run."""
+    env = {**ENV, "PYTHONPATH": str(ROOT / "tools")}
+    for i in range(0, len(VECTORS), 17):
+        out = subprocess.run([sys.executable, "-m", "xemcat", "explain", "-", "--json"], cwd=ROOT, env=env,
+                             input=VECTORS[i]["input"].encode("utf-8", "surrogatepass"), capture_output=True, timeout=60)
+        assert json.loads(out.stdout) == python_answers[i], VECTORS[i]["input"][:80]
+        assert out.returncode == (0 if python_answers[i]["code"] or python_answers[i]["type"] else 1)

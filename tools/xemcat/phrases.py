@@ -1,0 +1,54 @@
+"""Every user-visible phrase that more than one place shows, defined once.
+
+Templates get them as `phrases`, the terminal (`explain`) imports them, and the look-up box
+reads them from lookup.json, which the build writes from this module. `{name}` marks a value
+filled in where the phrase is used (str.format in Python, the same placeholders in the box).
+Depends on nothing else in xemcat.
+"""
+
+from __future__ import annotations
+
+# A fact no public source states.
+NOT_DOCUMENTED = "not documented"
+# Advice on an envelope type that no source gives.
+GENERAL_GUIDANCE = "General guidance, not from the router's documentation."
+# The explicit marker of a code without a diagnostic command.
+NO_DIAGNOSTIC = "(no dedicated diagnostic)"
+NO_DIAGNOSTIC_BECAUSE = "(no dedicated diagnostic; {note})"
+CAVEAT = "Caveat:"
+
+# The kinds of fact a source may document for a code, as the pages and `coverage` name them.
+FACT_NAMES = {"http": "HTTP status", "type": "envelope type", "retryable": "retry behaviour"}
+
+# The facts of a code, as one line (look-up box) or one per line (terminal).
+FACT_HTTP = "HTTP {value}"
+FACT_TYPE = "type {value}"
+FACT_RETRYABLE = "retryable {value}"
+YES, NO = "Yes", "No"
+SCOPED = "{value} ({scope})"
+
+# What the look-up (`xemcat explain -` and the look-up box) says about a paste.
+LOOKUP = {
+    "too_large": "The paste is larger than {kib} KiB; paste only the status line, headers and body of one response.",
+    "empty": "Nothing to look up: paste a code, an envelope, a response or a message.",
+    "bad_json": "The JSON could not be read; looking for its fields anyway.",
+    "unknown_code": "{word} is not a code in the catalog.",
+    "several_codes": "{count} codes match {word}.",
+    "no_message_match": "No code's message matches this text closely.",
+    "no_single_code": "No single code matches. Closest codes:",
+    "nothing_found": "No code found in the paste.",
+    "type_without_code": "The envelope has no code; its type is {type}.",
+    "what_to_do": "What to do:",
+    "type_codes": "Codes documented with this type:",
+    "type_status_codes": "Codes documented with this type and status {status}:",
+    "none": "none",
+    "rate_limited": "Rate limited ({status}):",
+    "not_in_paste": "(not in the paste)",
+    "quote_request_id": "Quote this value.",
+    "do_this": "Do this:",
+    "copy_command": "Copy command",
+    "copied": "Copied",
+    "troubleshooting_row": "Troubleshooting row",
+    "error_codes_entry": "Error Codes entry",
+    "more_on_type": "More on {type}",
+}

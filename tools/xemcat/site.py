@@ -1,0 +1,139 @@
+"""Everything a build publishes, as files any static-site generator can build.
+
+`generate` loads and validates the catalog and renders every page of the registry, with the
+files published beside them (catalog.json, schema.json, the look-up box's lookup.json). Two
+callers: `xemcat pages OUT` writes them as files (each page a Markdown source holding its front
+matter and final HTML, which a generator passes through), and the MkDocs hook hands the same
+output to MkDocs. Nothing here knows a site generator.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import load_catalog
+from .export import catalog_json
+from .lookup import index
+from .model import Catalog
+from .pages import CATALOG_JSON, LOOKUP_JSON, PAGES, SCHEMA_JSON, page_url
+from .render import RenderedPage, check_templates, render_all, render_contributing
+
+# The file `xemcat pages` leaves in a directory it wrote: only such a directory is replaced.
+MARKER = ".xemcat-pages"
+
+
+class OutputError(Exception):
+    """The output directory cannot be written (a usage error, not a catalog problem)."""
+
+
+@dataclass(frozen=True)
+class SiteOutput:
+    """The generated pages and the files published beside them (site path -> text)."""
+
+    catalog: Catalog
+    pages: tuple[RenderedPage, ...]
+    files: dict[str, str]
+
+
+def field_docs(catalog_dir: Path) -> dict[str, list]:
+    """The Contributing page's field reference, from the schema."""
+    from .schema_doc import field_docs as docs
+    schema = json.loads((catalog_dir / "schema.json").read_text(encoding="utf-8"))
+    return {"code": docs(schema, "errorCode"), "file": docs(schema)}
+
+
+def command_reference() -> list[tuple[str, str, str]]:
+    from .parser import command_reference as reference
+    return reference()
+
+
+def template_cache(catalog_dir: Path) -> Path | None:
+    """Where compiled templates are kept (.cache/xemcat beside the catalog); XEMCAT_CACHE=0: nowhere."""
+    return None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
+
+
+def check_catalog_templates(catalog: Catalog, catalog_dir: Path, templates_dir: Path) -> None:
+    """Render the templates against a sample of the catalog (see render.check_templates)."""
+    check_templates(catalog, templates_dir, field_docs(catalog_dir), command_reference(), template_cache(catalog_dir))
+
+
+def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: bool = False) -> SiteOutput:
+    """Every page and published file. Raises CatalogError with every problem of the catalog,
+    or the template line that failed; nothing is written here."""
+    catalog = load_catalog(catalog_dir)
+    pages = render_all(catalog, templates_dir, field_docs(catalog_dir), command_reference(),
+                       template_cache(catalog_dir))
+    urls = {p.id: page_url(p.file) for p in PAGES}
+    files = {
+        CATALOG_JSON: catalog_json(catalog, site_url, urls, published=published),
+        SCHEMA_JSON: (catalog_dir / "schema.json").read_text(encoding="utf-8"),
+        LOOKUP_JSON: json.dumps(index(catalog, urls), ensure_ascii=False, separators=(",", ":")) + "\n",
+    }
+    return SiteOutput(catalog, tuple(pages), files)
+
+
+def contributing_without_catalog(catalog_dir: Path, templates_dir: Path) -> RenderedPage:
+    """The Contributing page while the catalog is invalid: the field reference stays."""
+    return render_contributing(templates_dir, field_docs(catalog_dir), command_reference())
+
+
+def front_matter(page: RenderedPage) -> str:
+    """A page's YAML front matter: its title and description, and no table of contents where
+    the page has its own section links."""
+    hide = "hide: [toc]\n" if page.spec.hide_toc else ""
+    return (f"---\ntitle: {json.dumps(page.spec.title)}\ndescription: {json.dumps(page.spec.description)}\n"
+            f"{hide}---\n")
+
+
+def page_source(page: RenderedPage) -> str:
+    """A page as a source file: front matter, then its final HTML, which Markdown passes
+    through as raw HTML blocks (every top-level element of a generated page is a block)."""
+    return front_matter(page) + "\n" + page.html
+
+
+def write_pages(output: SiteOutput, out: Path, docs: Path | None = None) -> int:
+    """Write the pages and published files under ``out`` (and first a copy of ``docs``): into a
+    new directory beside it, which then replaces it, so ``out`` is never half-written. ``out``
+    must not exist or be a directory this function wrote. Returns the number of files written."""
+    out = out.absolute()
+    if out.exists() and not (out / MARKER).is_file():
+        raise OutputError(f"{out} exists and was not written by `xemcat pages`; give a new directory")
+    if docs is not None and not docs.is_dir():
+        raise OutputError(f"{docs} is not a directory of hand-written pages")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write {out}: {exc.strerror}") from None
+    try:
+        if docs is not None:
+            shutil.copytree(docs, tmp, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*"))
+            clash = [p.file for p in PAGES if (tmp / p.file).exists()] + [f for f in output.files if (tmp / f).exists()]
+            if clash:
+                raise OutputError(f"{docs / clash[0]} is generated from catalog/; delete the hand-written copy")
+        texts = {page.spec.file: page_source(page) for page in output.pages} | output.files
+        for name, content in texts.items():
+            (tmp / name).parent.mkdir(parents=True, exist_ok=True)
+            (tmp / name).write_text(content, encoding="utf-8")
+        (tmp / MARKER).write_text("written by `xemcat pages`; replaced as a whole by the next run\n", encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        if out.exists():
+            old = out.with_name(f".{out.name}.old")
+            shutil.rmtree(old, ignore_errors=True)
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(f"cannot write {out}: {exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sum(1 for p in out.rglob("*") if p.is_file()) - 1
