@@ -15,6 +15,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from xemcat.pages import HAND_WRITTEN, PAGES, page_url  # noqa: E402
+
+# Every page list of the tests follows the page registry: a new page gets the layout,
+# accessibility and hostile-text tests without being named here.
+GENERATED = {p.id: page_url(p.file) for p in PAGES}  # page id -> URL path from the site root
+ALL_PAGES = tuple(GENERATED.values()) + tuple(page_url(f) for f in HAND_WRITTEN.values())
 PROJECT_PARTS = ("mkdocs.yml", "docs", "catalog", "templates", "tools")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
 ENV.pop("GITHUB_ACTIONS", None)

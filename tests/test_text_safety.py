@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import edit, mkdocs_build, run, serve, xemcat
+from conftest import GENERATED, edit, mkdocs_build, run, serve, xemcat
 
 # Looks like markup to some processor on the way; must stay text. The marker ties a payload to
 # the field it was put in.
@@ -136,8 +136,8 @@ def test_no_element_attribute_or_script_link_from_catalog_text(hostile_site):
 
 def test_payload_text_is_shown_literally_on_every_generated_page(hostile_site):
     site, injected = hostile_site
-    shown = "".join(BeautifulSoup((site / name / "index.html").read_text(encoding="utf-8"), "html.parser").get_text()
-                    for name in ("troubleshooting", "error-codes", "diagnostics"))
+    shown = "".join(BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser").get_text()
+                    for url in GENERATED.values())
     for rel, path, marker in injected:
         payload = LITERAL.format(m=marker)
         if path[-1] == "message":  # example messages are shown inside JSON envelopes
@@ -177,8 +177,8 @@ def test_no_dialog_in_chromium_when_loading_hovering_and_clicking(hostile_site, 
         dialogs: list[str] = []
         page = ctx.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-        for name in ("troubleshooting", "error-codes", "diagnostics", "contributing"):
-            page.goto(f"{url}/{name}/")
+        for path in GENERATED.values():
+            page.goto(f"{url}/{path}")
             page.wait_for_timeout(300)  # autofocus and load handlers would have fired
             clicked = page.evaluate("""() => {
                 // Keep the page: links to other http(s) pages are not followed, anything else
@@ -196,7 +196,7 @@ def test_no_dialog_in_chromium_when_loading_hovering_and_clicking(hostile_site, 
                 return n;
             }""")
             page.wait_for_timeout(200)
-            assert clicked > 20
+            assert clicked > 10, path  # the links of the page and of the theme were all clicked
         ctx.close()
     assert dialogs == []
 

@@ -9,8 +9,8 @@ Every figure is the median of --runs whole-process runs on this machine:
                       as after any first run
   stage               load + validate + render inside `mkdocs build` (recorded by the hook)
   build / baseline    `mkdocs build` of our site, and of plain MkDocs building the very same
-                      rendered pages written as static Markdown with the same mkdocs.yml minus the
-                      hook; ratio = build / baseline. "caches off" is our build with XEMCAT_CACHE=0
+                      pages written as static Markdown (`xemcat pages`) with the same mkdocs.yml minus
+                      the hook; ratio = build / baseline. "caches off" is our build with XEMCAT_CACHE=0
                       (no compiled-template cache), as on a fresh CI machine
   CPU ratio           the same comparison in CPU time (user + system), steadier on a shared machine
   build RSS           peak memory of our `mkdocs build` (and of the baseline's)
@@ -80,29 +80,15 @@ def make_project(dest: Path, n: int | None) -> Path:
 
 
 def make_baseline(project: Path, dest: Path) -> Path:
-    """Same site, no hook: the generated pages written out as static Markdown files."""
-    from mkdocs.config import load_config
-    from mkdocs.structure.files import File
-    from mkdocs.utils import get_relative_url
-
-    from xemcat.catalog import load_catalog
-    from xemcat.cli import render_pages
-    from xemcat.export import catalog_json
-    from xemcat.render import PAGES, PageLinks
-
-    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("site", ".cache"))
-    cfg = load_config(str(dest / "mkdocs.yml"))
-    urls = {p.id: File(p.file, cfg.docs_dir, cfg.site_dir, cfg.use_directory_urls).url for p in PAGES}
-    links = {page: PageLinks(**{pid: get_relative_url(u, urls[page]) for pid, u in urls.items()}) for page in urls}
-    catalog = load_catalog(dest / "catalog")
-    schema_text = (dest / "catalog" / "schema.json").read_text()
-    # The rendered HTML as static Markdown pages (raw HTML blocks pass through Markdown).
-    pages = {p.spec.file: f"---\ntitle: {json.dumps(p.spec.title)}\n---\n\n{p.html}"
-             for p in render_pages(catalog, dest / "catalog", dest / "templates", links)}
-    pages["catalog.json"] = catalog_json(catalog, cfg.site_url or "", urls)
-    pages["schema.json"] = schema_text
-    for name, text in pages.items():
-        (dest / "docs" / name).write_text(text, encoding="utf-8")
+    """Same site, no hook: the files `xemcat pages` writes (the generated pages as static
+    Markdown sources, and the published JSON files) in place of docs/, built by plain MkDocs."""
+    shutil.copytree(project, dest, ignore=shutil.ignore_patterns("site", ".cache", "build"))
+    pages = subprocess.run([sys.executable, "-m", "xemcat", "--catalog", "catalog", "pages", "docs.generated",
+                            "--with-docs", "docs"], cwd=dest, env={**ENV, "PYTHONPATH": str(dest / "tools")},
+                           capture_output=True, text=True)
+    assert pages.returncode == 0, pages.stderr
+    shutil.rmtree(dest / "docs")
+    (dest / "docs.generated").rename(dest / "docs")
     yml = (dest / "mkdocs.yml").read_text()
     yml = yml.replace("hooks:\n  - tools/mkdocs_hook.py\n", "")
     assert "\nhooks:" not in yml, "could not remove the hook from mkdocs.yml"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from . import phrases
@@ -79,8 +79,10 @@ class ErrorCode:
     diagnostic: Diagnostic
     example_message: str
     example_param: str | None
-    error_codes_section: str | None = None
     deprecated: Deprecation | None = None
+    # Optional plain fields: declared here with a None default and in schema.json, they are read
+    # from the YAML by name and take part in `check`'s template sample (see optional_fields).
+    error_codes_section: str | None = None
 
     def envelope(self) -> dict[str, Any]:
         """The example JSON envelope. An undocumented type is left out rather than shown as a
@@ -162,6 +164,17 @@ class Catalog:
         return self.sources[source_id].scope if source_id in self.sources else None
 
 
+# The ErrorCode attributes build_catalog builds from nested YAML; every other one is an optional
+# plain field of the entry, read by its name.
+_BUILT = frozenset({"code", "section_id", "description", "http", "retryable", "type", "action", "diagnostic",
+                    "example_message", "example_param", "deprecated"})
+
+
+def optional_fields() -> tuple[str, ...]:
+    """The optional plain fields of a code entry (the recipe for adding one: Contributing page)."""
+    return tuple(f.name for f in fields(ErrorCode) if f.name not in _BUILT)
+
+
 def _http(raw: Any) -> tuple[HttpStatus, ...]:
     if raw == UNKNOWN:
         return ()
@@ -189,8 +202,8 @@ def build_catalog(blocks: dict[str, Any], section_files: list[dict[str, Any]]) -
                 action=e["action"],
                 diagnostic=Diagnostic(diag.get("command"), diag.get("note")),
                 example_message=e["example"]["message"], example_param=e["example"]["param"],
-                error_codes_section=e.get("error_codes_section"),
                 deprecated=Deprecation(dep["since"], dep["reason"], dep.get("replacement")) if dep else None,
+                **{name: e.get(name) for name in optional_fields()},
             ))
         sections.append(Section(sec["id"], sec["title"], sec.get("note"), tuple(codes)))
     catalog = Catalog(

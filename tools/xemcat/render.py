@@ -27,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import phrases, text
-from .model import Catalog, ErrorCode
+from .model import Catalog, ErrorCode, optional_fields
 from .pages import PAGE, PAGES, PageSpec, links_from
 from .problems import CatalogError, Problem, display
 from .view import view
@@ -227,8 +227,8 @@ def _shape(code: ErrorCode) -> tuple:
     dep, diag = code.deprecated, code.diagnostic
     return (dep is not None, bool(dep and dep.replacement), len(code.http), any(h.when for h in code.http),
             code.type.known, bool(code.type.note), code.retryable.known, code.retryable.value,
-            bool(code.retryable.note), bool(diag.command), bool(diag.note), code.error_codes_section is not None,
-            code.example_param is None)
+            bool(code.retryable.note), bool(diag.command), bool(diag.note), code.example_param is None,
+            *(getattr(code, name) is None for name in optional_fields()))
 
 
 def template_sample(catalog: Catalog) -> Catalog:
