@@ -44,6 +44,7 @@ CORPUS = [
      "nested more than"),
     ("unclosed quote", "section:\n  id: 'lifecycle\n  title: Lifecycle\ncodes: []\n", 2, "never closed"),
     ("tab indent", "section:\n\tid: lifecycle\n", 2, "indent with spaces"),
+    ("tab inside a key", "section:\n  i\td: lifecycle\n", 2, "a tab inside the key"),
     ("control character", "section:\n  id: life\x07cycle\n", 2, "not allowed in YAML"),
     ("duplicate key", "section:\n  id: a\n  id: b\n", 3, "duplicate key"),
     ("two documents", "section: {}\n---\nsection: {}\n", 2, "YAML syntax error"),

@@ -214,6 +214,12 @@ class _Walk:
                     continue
                 key = str(self.scalar(key_node, path))
             mark = key_node.start_mark
+            if "\t" in key and not key_node.style:
+                # libyaml reads a tab inside a plain key; PyYAML's own parser refuses it. Refused
+                # here too, so the catalog means the same whichever parser is installed.
+                self.refuse(key_node, path, f"a tab inside the key {key!r}: keys are names; use spaces between "
+                                            "the key, the colon and the value")
+                continue
             if key in first_line:
                 self.refuse(key_node, path + (key,), f"duplicate key `{key}` (first defined at line "
                                                      f"{first_line[key]}); YAML keeps only one of them, "
