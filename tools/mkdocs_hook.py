@@ -23,8 +23,6 @@ import subprocess
 import time
 from pathlib import Path
 
-from urllib.parse import urlparse
-
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
@@ -32,7 +30,7 @@ from mkdocs.structure.toc import get_toc
 from xemcat.pages import PAGES, nav_problems
 from xemcat.problems import CatalogError
 from xemcat.render import RenderedPage, render_problems_page
-from xemcat.site import contributing_without_catalog, front_matter, generate
+from xemcat.site import contributing_without_catalog, front_matter, generate, unpublishable
 
 log = logging.getLogger("mkdocs.plugins.xemcat")
 
@@ -67,22 +65,11 @@ def _record_timing(stage: str, seconds: float) -> None:
             fh.write(json.dumps({"stage": stage, "seconds": seconds}) + "\n")
 
 
-def _unpublishable(site_url: str | None) -> str | None:
-    """Why ``site_url`` cannot be the address of a published site, or None."""
-    parsed = urlparse(site_url or "")
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        return f"site_url {site_url!r} is not an absolute http(s) address"
-    host = parsed.hostname
-    if host == "localhost" or host.endswith(".localhost") or host in ("0.0.0.0", "::1") or host.startswith("127."):
-        return f"site_url {site_url!r} is a loopback address"
-    return None
-
-
 def on_config(config):
     root = _root(config)
     _set_source_date_epoch(root)
     publishing = os.environ.get("XEMCAT_PUBLISH") == "1"
-    if publishing and (reason := _unpublishable(config.site_url)):
+    if publishing and (reason := unpublishable(config.site_url)):
         raise Abort(f"{reason}: a build for publishing (XEMCAT_PUBLISH=1) needs SITE_URL set to the address the "
                     "site is served at, or catalog.json's doc_url links would point there. Nothing was built.")
     if not config.use_directory_urls:

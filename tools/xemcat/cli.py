@@ -41,15 +41,9 @@ def _templates_dir(args: argparse.Namespace) -> Path:
     return Path(args.templates) if args.templates else Path(args.catalog).parent / "templates"
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    catalog_dir = _catalog_dir(args)
-    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    paths = [Path(p) for p in args.paths] if args.paths else None
-    if paths:
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
-            return 2
+def _check_problems(args: argparse.Namespace, catalog_dir: Path) -> list:
+    """Every problem `check` finds: the catalog's, then its templates', then (with --against)
+    its unmarked breaking changes. Raises SystemExit(2) when the revision cannot be read."""
     from .catalog import catalog_from_files, check_catalog
     files, problems = check_catalog(catalog_dir)
     templates = _templates_dir(args)
@@ -65,15 +59,24 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems = breaking_problems(catalog_dir, args.against, files)
         except GitError as exc:
             print(f"xemcat check: error: cannot read revision {args.against}: {exc}", file=sys.stderr)
-            return 2
+            raise SystemExit(2) from None
+    return problems
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    catalog_dir = _catalog_dir(args)
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    paths = [Path(p) for p in args.paths] if args.paths else None
+    if paths and (missing := [p for p in paths if not p.exists()]):
+        print(f"xemcat: error: no such file: {missing[0]}", file=sys.stderr)
+        return 2
+    problems = _check_problems(args, catalog_dir)
     elsewhere = 0
     if paths is not None:  # cross-file rules ran on the whole catalog; show the named files' lines
         wanted = {display(p) for p in paths}
         elsewhere = sum(p.file not in wanted for p in problems)
         problems = [p for p in problems if p.file in wanted]
-    if fmt == "json":
-        print(format_problems(problems, "json"))
-    elif problems:
+    if fmt == "json" or problems:
         print(format_problems(problems, fmt))
     if elsewhere:
         print(f"{elsewhere} problem(s) in other files of the catalog (run `xemcat check` to see them)",

@@ -70,22 +70,3 @@ def field_docs(schema: dict, definition: str | None = None) -> list[FieldDoc]:
                 rows.append(FieldDoc(f"{name}.{sub}", sub in sub_required, _kind(sp, schema),
                                      sfull.get("description", ""), _example(sp, schema)))
     return rows
-
-
-def missing_docs(schema: dict) -> list[str]:
-    """Every property in the schema lacking a description or an example (editors show both)."""
-    out: list[str] = []
-
-    def walk(node: Any, path: str) -> None:
-        if isinstance(node, dict):
-            for name, prop in (node.get("properties") or {}).items():
-                full = resolve_ref(prop, schema)
-                if not full.get("description") or "examples" not in full:
-                    out.append(f"{path}.{name}".lstrip("."))
-            for key, value in node.items():
-                walk(value, f"{path}.{key}" if key not in ("properties", "$defs", "items", "anyOf") else path)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v, path)
-    walk(schema, "")
-    return sorted(set(out))

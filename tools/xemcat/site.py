@@ -15,6 +15,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .catalog import load_catalog
 from .export import catalog_json
@@ -38,6 +39,18 @@ class SiteOutput:
     catalog: Catalog
     pages: tuple[RenderedPage, ...]
     files: dict[str, str]
+
+
+def unpublishable(site_url: str | None) -> str | None:
+    """Why ``site_url`` cannot be the address of a published site (catalog.json's links would
+    point at nothing, or at the writer's machine), or None."""
+    parsed = urlparse(site_url or "")
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        return f"site_url {site_url!r} is not an absolute http(s) address"
+    host = parsed.hostname
+    if host == "localhost" or host.endswith(".localhost") or host in ("0.0.0.0", "::1") or host.startswith("127."):
+        return f"site_url {site_url!r} is a loopback address"
+    return None
 
 
 def field_docs(catalog_dir: Path) -> dict[str, list]:

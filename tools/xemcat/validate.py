@@ -27,7 +27,7 @@ class CatalogFiles:
     complete: bool  # False when some file could not be parsed: "not defined" would be a false alarm
     anchor_display: str
     blocks: dict[str, SourceFile] = field(default_factory=dict)  # singleton key -> first file defining it
-    codes: dict[str, tuple[SourceFile, tuple]] = field(default_factory=dict)  # code -> first place
+    code_places: dict[str, tuple[SourceFile, tuple]] = field(default_factory=dict)  # code -> first place
     # Every string of every file: (file, path, key it sits under, value); walked once, read by many rules.
     strings: list[tuple[SourceFile, tuple, Any, str]] = field(default_factory=list)
 
@@ -39,7 +39,7 @@ class CatalogFiles:
                     self.blocks.setdefault(key, src)
             for i, entry in entries(src.data, "codes"):
                 if isinstance(entry.get("code"), str):
-                    self.codes.setdefault(entry["code"], (src, ("codes", i, "code")))
+                    self.code_places.setdefault(entry["code"], (src, ("codes", i, "code")))
 
     def block(self, key: str) -> Any:
         return self.blocks[key].data[key] if key in self.blocks else None
@@ -128,7 +128,7 @@ def codes_unique(cat: CatalogFiles) -> Iterator[Problem]:
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):
             code, here = entry.get("code"), ("codes", i, "code")
-            other, there = cat.codes.get(code, (src, here)) if isinstance(code, str) else (src, here)
+            other, there = cat.code_places.get(code, (src, here)) if isinstance(code, str) else (src, here)
             if (other, there) != (src, here):
                 yield src.problem(here, f"duplicate code `{code}`: also defined at {other.display}:"
                                         f"{':'.join(map(str, other.pos(there)))}")
@@ -177,15 +177,15 @@ def references_exist(cat: CatalogFiles) -> Iterator[Problem]:
             rep = dep.get("replacement") if isinstance(dep, dict) else None
             if isinstance(rep, str) and rep == entry.get("code"):
                 yield src.problem(("codes", i, "deprecated", "replacement"), "a code cannot be its own replacement")
-            elif isinstance(rep, str) and rep not in cat.codes:
+            elif isinstance(rep, str) and rep not in cat.code_places:
                 yield src.problem(("codes", i, "deprecated", "replacement"),
-                                  f"replacement `{rep}` is not a code in the catalog{did_you_mean(rep, cat.codes)}")
+                                  f"replacement `{rep}` is not a code in the catalog{did_you_mean(rep, cat.code_places)}")
         env = src.data.get("envelope")
         example = env.get("example") if isinstance(env, dict) else None
         code = example.get("code") if isinstance(example, dict) else None
-        if isinstance(code, str) and code not in cat.codes:
+        if isinstance(code, str) and code not in cat.code_places:
             yield src.problem(("envelope", "example", "code"),
-                              f"`{code}` is not a code in the catalog{did_you_mean(code, cat.codes)}")
+                              f"`{code}` is not a code in the catalog{did_you_mean(code, cat.code_places)}")
 
 
 def no_placeholders_left(cat: CatalogFiles) -> Iterator[Problem]:
@@ -211,13 +211,13 @@ def code_references_exist(cat: CatalogFiles) -> Iterator[Problem]:
     identifiers = cat.block("identifiers")
     if not cat.complete or not isinstance(identifiers, list):
         return
-    known = set(cat.codes) | {w for w in identifiers if isinstance(w, str)} | cat.envelope_types
+    known = set(cat.code_places) | {w for w in identifiers if isinstance(w, str)} | cat.envelope_types
     for src, path, key, value in cat.strings:
         for word in CODE_REF.findall(value) if key in TEXT_KEYS and "`" in value else ():
             if word not in known:
                 line, col = locate(src, path, f"`{word}`")
                 yield Problem(src.display, line, col, describe_path(src.data, path),
-                              f"`{word}` is not a code in the catalog{did_you_mean(word, cat.codes)} "
+                              f"`{word}` is not a code in the catalog{did_you_mean(word, cat.code_places)} "
                               "(if it is not an error code, add it to `identifiers` in site.yaml)")
 
 
