@@ -11,6 +11,8 @@ import sys
 import pytest
 
 from conftest import ENV, ROOT, serve
+from xemcat.text import segments
+from xemcat.vocabulary import command_pattern
 
 
 def envelope(entry, **extra) -> str:
@@ -48,6 +50,7 @@ def ask(page, text: str) -> dict:
         return {text: r.innerText, links: [...r.querySelectorAll('a')].map(a => a.getAttribute('href')),
                 code: (r.querySelector('.xem-lookup-code strong') || {}).textContent || null,
                 command: (r.querySelector('.xem-lookup-cmd code') || {}).textContent || null,
+                caveat: (r.querySelector('.xem-cmd-note') || {}).textContent || null,
                 tags: [...r.querySelectorAll('*')].map(e => e.tagName.toLowerCase())};
     }""")
 
@@ -59,6 +62,10 @@ def test_every_code_from_its_envelope_shows_action_diagnostic_and_links(box, cat
         assert " ".join(entry.action.replace("`", "").split())[:40] in got["text"]
         if entry.diagnostic.command:
             assert got["command"] == entry.diagnostic.command
+            form = next(c for c in catalog.commands if command_pattern(c.form).fullmatch(entry.diagnostic.command))
+            # The registry's caveat about the command travels with it (and only a real one).
+            caveat = "Caveat: " + "".join(piece for _, piece in segments(form.note)) if form.note else None
+            assert (" ".join(got["caveat"].split()) if got["caveat"] else None) == caveat, entry.code
         else:
             assert "no dedicated diagnostic" in got["text"]
         assert f"#{entry.code}" in got["links"][0] and got["links"][1].endswith(f"error-codes/#{entry.code}")

@@ -24,8 +24,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import phrases, text
-from .model import Catalog
-from .view import view
+from .model import Catalog, ErrorCode
+from .view import CodeView, view
 
 FORMAT_VERSION = 1
 MAX_INPUT = 256 * 1024  # code points; a response with headers and body is far smaller
@@ -78,22 +78,27 @@ def index(catalog: Catalog, page_urls: dict[str, str] | None = None) -> dict[str
         "rate_limit": {"status": rate["status"], "note": text.segments(rate["note"]),
                        "fields": [{"name": f["name"], "meaning": text.segments(f["meaning"])} for f in rate["fields"]]
                        + [{"name": rate["header"]["name"], "meaning": text.segments(rate["header"]["meaning"])}]},
-        "codes": [{
-            "code": c.code,
-            "words": list(dict.fromkeys(words(c.example_message))),
-            "statuses": list(dict.fromkeys(h.status for h in c.http)),
-            "type": c.type.value if c.type.known else None,
-            "facts": v.codes[c.code].facts_line,
-            "description": text.segments(c.description),
-            "action": text.segments(c.action),
-            "command": c.diagnostic.command,
-            "caveat": text.segments(v.codes[c.code].form.note) if v.codes[c.code].form else None,
-            "diagnostic": text.segments(c.diagnostic.text),
-        } for c in catalog.codes],
+        "codes": [_code_entry(c, v.codes[c.code]) for c in catalog.codes],
         "types": [{"type": t.type, "advice": text.segments(t.when_code_missing), "general": t.general_advice}
                   for t in catalog.envelope_types],
         "pages": dict(page_urls or {}),
         "phrases": {**phrases.LOOKUP, "general_guidance": phrases.GENERAL_GUIDANCE, "caveat": phrases.CAVEAT},
+    }
+
+
+def _code_entry(c: ErrorCode, shown: CodeView) -> dict[str, Any]:
+    """A code in the look-up index: what matching reads, and what the answer shows."""
+    return {
+        "code": c.code,
+        "words": list(dict.fromkeys(words(c.example_message))),
+        "statuses": list(dict.fromkeys(h.status for h in c.http)),
+        "type": c.type.value if c.type.known else None,
+        "facts": shown.facts_line,
+        "description": text.segments(c.description),
+        "action": text.segments(c.action),
+        "command": c.diagnostic.command,
+        "caveat": text.segments(shown.form.note) if shown.form and shown.form.note else None,
+        "diagnostic": text.segments(c.diagnostic.text),
     }
 
 
