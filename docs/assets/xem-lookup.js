@@ -25,6 +25,24 @@
     return data.phrases[key].replace(/\{(\w+)\}/g, function (m, name) { return String(values[name]); });
   }
 
+  /* A note about the paste: its text (what the answer compares), and, kept out of the answer's
+   * data, its phrase and values, so the box can show each value isolated in a <bdi>. */
+  function note(found, data, key, values) {
+    found.notes.push(say(data, key, values));
+    found._parts.push([key, values]);
+  }
+
+  function phraseNode(data, key, values) {
+    var out = document.createDocumentFragment(), text = data.phrases[key], re = /\{(\w+)\}/g, last = 0, m;
+    while ((m = re.exec(text))) {
+      out.appendChild(document.createTextNode(text.slice(last, m.index)));
+      out.appendChild(el("bdi", String(values[m[1]])));
+      last = re.lastIndex;
+    }
+    out.appendChild(document.createTextNode(text.slice(last)));
+    return out;
+  }
+
   /* Lengths and cuts count code points, as Python does. */
   function codePoints(s) { return s.length - (s.match(/[\ud800-\udbff][\udc00-\udfff]/g) || []).length; }
   function cut(s, n) { return Array.from(s).slice(0, n).join(""); }
@@ -44,12 +62,13 @@
     var re = data._re || (data._re = compile(data));
     var found = { code: null, candidates: [], type: null, type_codes: [], status: null, request_id: null, retry: {},
                   rate_limited: false, notes: [] };
+    Object.defineProperty(found, "_parts", { value: [], enumerable: false });
     if (codePoints(text) > data.max_input) {
-      found.notes.push(say(data, "too_large", { kib: Math.floor(data.max_input / 1024) }));
+      note(found, data, "too_large", { kib: Math.floor(data.max_input / 1024) });
       return found;
     }
     text = trim(text.replace(re.controlAll, ""), data.whitespace);
-    if (!text) { found.notes.push(say(data, "empty", {})); return found; }
+    if (!text) { note(found, data, "empty", {}); return found; }
     var body = readHeaders(text, found, data, re);
     var error = readEnvelope(body, found, data, re);
     var byCode = {};
@@ -99,7 +118,7 @@
     try {
       parsed = JSON.parse(end > start ? body.slice(start, end + 1) : body.slice(start));
     } catch (e) {
-      found.notes.push(say(data, "bad_json", {}));
+      note(found, data, "bad_json", {});
       parsed = { error: {} };
       ["code", "type", "message"].forEach(function (k) {
         var m = new RegExp(data.patterns.lenient_field.replace("KEY", k)).exec(body);
@@ -120,8 +139,8 @@
     var starting = names.filter(function (n) { return n.indexOf(word) === 0 || n.indexOf("_" + word) >= 0; });
     if (starting.length === 1) { found.code = starting[0]; return; }
     found.candidates = starting.length ? starting.slice(0, 8) : closest(word, names);
-    found.notes.push(starting.length ? say(data, "several_codes", { count: starting.length, word: word })
-      : say(data, "unknown_code", { word: word }));
+    if (starting.length) note(found, data, "several_codes", { count: starting.length, word: word });
+    else note(found, data, "unknown_code", { word: word });
   }
 
   function pairs(s) {
@@ -152,7 +171,7 @@
     if (ranked[0][0] >= 0.6 && (ranked.length === 1 || ranked[0][0] > ranked[1][0])) found.code = ranked[0][1];
     else {
       found.candidates = ranked.slice(0, 3).filter(function (s) { return s[0] > 0; }).map(function (s) { return s[1]; });
-      if (!quiet) found.notes.push(say(data, "no_message_match", {}));
+      if (!quiet) note(found, data, "no_message_match", {});
     }
   }
 
@@ -226,7 +245,11 @@
 
   function answer(found, data, pages) {
     var out = document.createDocumentFragment();
-    found.notes.forEach(function (n) { out.appendChild(el("p", n, "xem-lookup-note")); });
+    found._parts.forEach(function (p) {
+      var shown = el("p", null, "xem-lookup-note");
+      shown.appendChild(phraseNode(data, p[0], p[1]));
+      out.appendChild(shown);
+    });
     var byCode = {};
     data.codes.forEach(function (c) { byCode[c.code] = c; });
     if (found.code) {
@@ -258,8 +281,10 @@
         var v = found.retry[f.name];
         var li = el("li");
         li.appendChild(el("code", f.name));
-        li.appendChild(document.createTextNode(" = " + (v === undefined ? say(data, "not_in_paste", {}) :
-          JSON.stringify(v).slice(0, 200)) + ": "));
+        li.appendChild(document.createTextNode(" = "));
+        li.appendChild(v === undefined ? document.createTextNode(say(data, "not_in_paste", {})) :
+          el("bdi", JSON.stringify(v).slice(0, 200)));
+        li.appendChild(document.createTextNode(": "));
         rich(li, f.meaning);
         ul.appendChild(li);
       });
@@ -269,7 +294,9 @@
     if (found.request_id) {
       var q = el("p", null, "xem-lookup-request");
       q.appendChild(el("strong", data.correlation_header.name + ": "));
-      q.appendChild(el("code", found.request_id));
+      var id = el("bdi");  // a pasted value: it cannot reorder the sentence around it
+      id.appendChild(el("code", found.request_id));
+      q.appendChild(id);
       q.appendChild(document.createTextNode(" " + say(data, "quote_request_id", {}) + " "));
       rich(q, data.correlation_header.advice);
       out.appendChild(q);

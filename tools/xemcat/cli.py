@@ -215,6 +215,8 @@ def run() -> None:
     closed by the command itself, so only the standard streams are left to flush. In-process
     callers use main(), which does neither."""
     gc.disable()
+    from .terminal import SafeStream
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)  # see terminal.py
     status = main()
     try:
         sys.stdout.flush()

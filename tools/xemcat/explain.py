@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import phrases
+from . import phrases, terminal
 from .lookup import Lookup
 from .model import Catalog
 from .pages import PAGE, page_url
@@ -55,7 +55,7 @@ def list_codes(catalog: Catalog) -> str:
 def explain_paste(catalog: Catalog, found: Lookup, data: dict[str, Any], site_url: str) -> tuple[str, bool]:
     """The answer to a paste (see lookup.py) for a terminal; False when no code or type was found."""
     say = data["phrases"]
-    out = list(found.notes)
+    out = [terminal.line(note) for note in found.notes]  # a note may quote the paste: one line, escaped
     if found.code:
         out.append(explain_code(catalog, found.code, site_url))
     elif found.type:

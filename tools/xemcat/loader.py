@@ -46,6 +46,8 @@ MAX_DEPTH = 16  # the deepest catalog path is 7 levels (codes.N.http.N.status); 
 Path_ = tuple[Any, ...]  # a path into the data: keys and list indices
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")  # entry names safe to show inside a field path
 _MAP, _SEQ, _STR = "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:str"
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _CONSTRUCT = yaml.constructor.SafeConstructor()
 
@@ -250,5 +252,15 @@ class _Walk:
             return node.value
         if node.tag in (_STR, _TIMESTAMP):
             return node.value  # dates in the catalog are YYYY-MM-DD text, not datetime objects
+        if node.tag == _INT and not _DECIMAL.fullmatch(value):
+            # YAML 1.1 reads 0403 as octal (259), 1:30 as 90, 0x1F as hex: not what a writer meant.
+            self.refuse(node, path, f"the number `{value}` is not written in decimal (YAML would read it as "
+                                    f"{_CONSTRUCT.yaml_constructors[_INT](_CONSTRUCT, node)}); write it as "
+                                    "digits without a leading zero, or quote it if it is text")
+            return value
+        if node.tag == _FLOAT:
+            self.refuse(node, path, f"`{value}` is read as a fraction; the catalog's numbers are whole numbers "
+                                    "(write `403`, not `403.0`), or quote it if it is text")
+            return value
         # The constructor for the resolved tag alone: construct_object would keep every node.
         return _CONSTRUCT.yaml_constructors[node.tag](_CONSTRUCT, node)

@@ -31,7 +31,11 @@ FORMAT_VERSION = 1
 MAX_INPUT = 256 * 1024  # code points; a response with headers and body is far smaller
 REQUEST_ID_MAX, RETRY_VALUE_MAX, NAME_MAX = 200, 100, 80
 PATTERNS = {
-    "control": "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u2028\\u2029]",
+    # Dropped from a paste before anything else: controls (C0 but tab and line breaks, DEL, C1),
+    # separators, and invisible formatting (bidi controls and isolates, zero-width characters,
+    # the soft hyphen, the byte-order mark), which would reorder or hide what is shown.
+    "control": "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\xad\\u061c\\u180e\\u200b-\\u200f"
+               "\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u206f\\ufeff]",
     "line_break": "\\r\\n|\\r|\\n",
     "status_line": "^[ \\t]*HTTP/[0-9](?:\\.[0-9])?[ \\t]+([0-9]{3})(?![0-9A-Za-z_])",
     "header": "^([A-Za-z0-9-]{1,64}):[ \\t]*(.*)$",

@@ -11,9 +11,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-
-# Every character str.splitlines() treats as a line break, shown escaped instead.
-_LINE_BREAKS = {ord(c): f"\\u{ord(c):04x}" for c in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}
+from . import terminal
 
 
 def shown_value(value: object) -> str:
@@ -33,17 +31,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        # One line per problem, always: a value quoted in a message may contain line breaks.
+        # One line per problem, always, and nothing a terminal would act on: a value quoted in
+        # a message, or a file name, may hold line breaks or escape sequences.
         where = f"{self.file}:{self.line}:{self.col}" if self.col else f"{self.file}:{self.line}"
-        text = f"{where}: {self.field}: {self.message}"
-        return text.translate(_LINE_BREAKS)
+        return terminal.line(f"{where}: {self.field}: {self.message}")
 
     def github(self) -> str:
-        # GitHub workflow commands need '%', CR and LF escaped in the message.
-        msg = f"{self.field}: {self.message}"
-        msg = msg.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").translate(_LINE_BREAKS)
-        col = f",col={self.col}" if self.col else ""
-        return f"::error file={self.file},line={self.line}{col}::{msg}"
+        """The problem as a GitHub Actions annotation on its file and line."""
+        where = {"file": self.file, "line": self.line, **({"col": self.col} if self.col else {})}
+        return terminal.workflow_command("error", where, f"{self.field}: {self.message}")
 
 
 class CatalogError(Exception):
@@ -57,7 +53,7 @@ class CatalogError(Exception):
 def format_problems(problems: list[Problem], fmt: str = "text") -> str:
     problems = sorted(problems)
     if fmt == "json":
-        return json.dumps([asdict(p) for p in problems], indent=2, ensure_ascii=False)
+        return json.dumps([asdict(p) for p in problems], indent=2)  # \u-escaped: safe in any terminal
     if fmt == "github":
         return "\n".join(p.github() for p in problems)
     return "\n".join(str(p) for p in problems)

@@ -43,6 +43,10 @@ def link_problem(href: str) -> str | None:
         return None  # relative path, query or fragment
     scheme = _SCHEME.fullmatch(first[: first.index(":") + 1])
     if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES:
+        if scheme.group(1).lower() != "mailto" and "@" in re.split(r"[/?#]", url[len(first) + 2:].replace("\\", "/"),
+                                                                      maxsplit=1)[0]:
+            # https://trusted.example@evil.example/ goes to evil.example: the part before @ is a user name.
+            return "carries a user name or password before `@`, which hides the real host; link to the host itself"
         return None
     return f"uses the scheme `{first[: first.index(':')][:20]}:`; {allowed}"
 
@@ -60,13 +64,25 @@ def _code_inline(renderer, tokens, idx, options, env) -> str:
     """`name` in prose: a link to the code's entry when ``name`` is a code of the catalog."""
     name = tokens[idx].content
     code = f"<code>{escapeHtml(name)}</code>"
-    if env.get("code_url") is not None and name in env.get("codes", ()):
+    if env.get("code_url") is not None and name in env.get("codes", ()) and not env.get("in_link"):
         return f'<a href="{escapeHtml(env["code_url"])}#{name}">{code}</a>'
     return code
 
 
+def _link_open(renderer, tokens, idx, options, env) -> str:
+    env["in_link"] = True  # a code named inside link text stays code: no link inside a link
+    return renderer.renderToken(tokens, idx, options, env)
+
+
+def _link_close(renderer, tokens, idx, options, env) -> str:
+    env["in_link"] = False
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 _MD = _md()
 _MD.add_render_rule("code_inline", _code_inline)
+_MD.add_render_rule("link_open", _link_open)
+_MD.add_render_rule("link_close", _link_close)
 # The validator's parser: the same rules with link validation off, so it sees refused links too.
 _ALL_LINKS = MarkdownIt("commonmark", {"html": False})
 _ALL_LINKS.validateLink = lambda url: True

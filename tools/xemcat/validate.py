@@ -8,14 +8,15 @@ broken entry does not hide the problems of the others.
 
 from __future__ import annotations
 
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
 from . import text
 from .loader import SourceFile, describe_path, line_col
 from .problems import Problem, shown_value as _json
-from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, did_you_mean, matching_form
+from .terminal import unsafe
+from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, did_you_mean, matching_form, shell_problem
 
 
 @dataclass
@@ -153,6 +154,21 @@ def diagnostics_match_registry(cat: CatalogFiles) -> Iterator[Problem]:
                                   "or use `none: true`)")
 
 
+def commands_are_inert(cat: CatalogFiles) -> Iterator[Problem]:
+    """Diagnostic commands and registry forms hold nothing a shell would run: operators paste
+    them (the pages give them a copy button)."""
+    for src in cat.files:
+        for i, entry in entries(src.data, "codes"):
+            diag = entry.get("diagnostic")
+            cmd = diag.get("command") if isinstance(diag, dict) else None
+            if isinstance(cmd, str) and (reason := shell_problem(cmd)):
+                yield src.problem(("codes", i, "diagnostic", "command"), reason)
+        for i, entry in entries(src.data, "commands"):
+            form = entry.get("form")
+            if isinstance(form, str) and (reason := shell_problem(form, optional_groups=True)):
+                yield src.problem(("commands", i, "form"), reason)
+
+
 def statuses_say_when(cat: CatalogFiles) -> Iterator[Problem]:
     """A code with several HTTP statuses says `when` each is returned, and lists each once."""
     for src in cat.files:
@@ -235,22 +251,23 @@ def links_are_safe(cat: CatalogFiles) -> Iterator[Problem]:
 
 
 def text_is_printable(cat: CatalogFiles) -> Iterator[Problem]:
-    """No string holds a control character; only prose may break lines (as YAML folding does)."""
+    """No string holds a control character or an invisible formatting character (bidi controls,
+    zero-width characters: text that reads differently from what it is); only prose may break
+    lines, as YAML folding does."""
     for src, path, key, value in cat.strings:
-        bad = (_CONTROL_IN_PROSE if key in TEXT_KEYS else _CONTROL).search(value)
-        if bad:
-            kind = "prose" if key in TEXT_KEYS else "one line of plain text"
-            yield src.problem(path, f"contains the control character U+{ord(bad.group()):04X}; this field is {kind}")
-
-
-# Unicode categories Cc (C0, DEL, C1), Zl and Zp; prose may hold the tabs and newlines of YAML text.
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROL_IN_PROSE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+        allowed = "\t\n" if key in TEXT_KEYS else ""
+        if value.isprintable() or not (bad := next((c for c in value if c not in allowed and unsafe(c)), None)):
+            continue
+        kind = "prose" if key in TEXT_KEYS else "one line of plain text"
+        what = "control" if unicodedata.category(bad) in ("Cc", "Zl", "Zp") else "invisible formatting"
+        name = unicodedata.name(bad, "").title()
+        yield src.problem(path, f"contains the {what} character U+{ord(bad):04X}{f' ({name})' if name else ''}; "
+                                f"this field is {kind}")
 
 
 RULES: tuple[Callable[[CatalogFiles], Iterator[Problem]], ...] = (
     blocks_defined_once, command_forms_unique, section_ids_unique, codes_unique,
-    diagnostics_match_registry, statuses_say_when, references_exist, no_placeholders_left,
+    diagnostics_match_registry, commands_are_inert, statuses_say_when, references_exist, no_placeholders_left,
     sources_exist, code_references_exist, links_are_safe, text_is_printable,
 )
 

@@ -53,6 +53,27 @@ def matching_form(command: str | None, forms: Iterable[str]) -> str | None:
     return next((form for form in forms if command_pattern(form).fullmatch(command)), None)
 
 
+# A word of a command an operator pastes into a shell: nothing in it that POSIX shells,
+# PowerShell or cmd would expand, redirect, substitute, quote or chain. A placeholder is a name in
+# angle brackets (bash reads `<name>` as a redirection, which fails without running anything).
+_INERT_WORD = re.compile(r"-{0,2}[A-Za-z0-9][A-Za-z0-9._/=-]*|<[A-Za-z0-9_-]+>")
+
+
+def shell_problem(command: str, optional_groups: bool = False) -> str | None:
+    """Why ``command`` is not safe to paste into a shell, or None. Registry forms may write
+    optional parts in brackets (``optional_groups``)."""
+    text = command
+    if optional_groups:
+        text = re.sub(r"\[([^\[\]]*)\]", r"\1", text)
+    for word in text.split(" "):
+        if not _INERT_WORD.fullmatch(word):
+            shown = word if word else "two spaces in a row"
+            return (f"`{shown[:40]}` is not safe to paste into a shell: a command is words of letters, digits "
+                    "and `. _ / = -`, separated by single spaces, and placeholders like `<key-id>` (letters, "
+                    "digits, `-`, `_`)")
+    return None
+
+
 def command_anchor(form: str) -> str:
     """The stable anchor of a command form on the Diagnostics page: its words, not its position,
     so adding a command never renumbers the links to the others."""
