@@ -250,3 +250,33 @@ def _catalog(load):
 def _escape(text: str) -> str:
     from xemcat.terminal import escape
     return escape(text, keep="\n\t")
+
+
+# ---------------------------------------------------------------- anchors and YAML strings
+
+
+@pytest.mark.parametrize("name", ["overview", "sources", "codes"])
+def test_a_code_named_like_a_page_anchor_is_refused_by_check_and_build(project, tmp_path, name):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "  - code: approval_not_found\n", f"  - code: {name}\n")
+    for text in (f.read_text(),):
+        assert f"  - code: {name}\n" in text
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1
+    assert any(l.startswith("catalog/sections/05-approvals.yaml:") and f"`{name}` is already an anchor" in l
+               for l in result.stdout.splitlines()), result.stdout
+    build = mkdocs_build(project, tmp_path / "site")
+    assert build.returncode == 1 and f"`{name}` is already an anchor" in build.stdout + build.stderr
+
+
+def test_a_section_id_that_is_a_code_is_refused(project):
+    edit(project / "catalog/sections/05-approvals.yaml", "  id: approvals\n", "  id: internal_error\n")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and "section id `internal_error` is also a code" in result.stdout, result.stdout
+
+
+def test_an_unknown_escape_is_named_not_called_unclosed(project):
+    edit(project / SECTION, "  title: Agents\n", '  title: "Age\\qnts"\n')
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and "`\\q` is not an escape YAML knows" in result.stdout
+    assert "never closed" not in result.stdout

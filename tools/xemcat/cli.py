@@ -44,13 +44,13 @@ def _templates_dir(args: argparse.Namespace) -> Path:
 def _check_problems(args: argparse.Namespace, catalog_dir: Path) -> list:
     """Every problem `check` finds: the catalog's, then its templates', then (with --against)
     its unmarked breaking changes. Raises SystemExit(2) when the revision cannot be read."""
-    from .catalog import catalog_from_files, check_catalog
+    from .catalog import check_catalog
     files, problems = check_catalog(catalog_dir)
     templates = _templates_dir(args)
     if not problems and templates.is_dir():
         from .site import check_catalog_templates
         try:  # the templates are part of what a pull request can break
-            check_catalog_templates(catalog_from_files(files), catalog_dir, templates)
+            check_catalog_templates(files, catalog_dir, templates)
         except CatalogError as exc:
             problems = exc.problems
     if args.against and not problems:  # an invalid catalog cannot be compared; its problems say why

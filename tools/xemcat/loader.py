@@ -155,6 +155,12 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     what = re.fullmatch(r"while (?:scanning|parsing) an? (.*)", exc.context or "")
     if mark is not None and text[mark.index:mark.index + 1] == "\t":
         problem = "a tab cannot indent YAML; indent with spaces"
+    elif "escape" in problem and mark is not None:
+        # libyaml points at the escape: the string itself is closed, only the escape is wrong.
+        at = mark.index if text[mark.index:mark.index + 1] == "\\" else mark.index - 1
+        bad = text[at:at + 2]
+        problem = (f"`{bad}` is not an escape YAML knows in a double-quoted string; write `\\\\` for a "
+                   "backslash, or use single quotes")
     elif opened is not None and what and ("quoted" in what.group(1) or "flow" in what.group(1)):
         mark = opened  # the scanner only notices at the end of the file or of the block
         problem = f"the {what.group(1)} that starts here is never closed ({problem})"

@@ -213,13 +213,27 @@ def render_all(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list
 
 
 def check_templates(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list], commands: list,
-                    cache_dir: Path | None = None) -> None:
-    """Render every page against ``template_sample(catalog)`` and throw the HTML away: how `check`
-    finds a broken template (CatalogError) in time that does not grow with the catalog."""
+                    cache_dir: Path | None = None) -> tuple[Catalog, list[RenderedPage]]:
+    """Render every page against ``template_sample(catalog)``: how `check` finds a broken
+    template (CatalogError) in time that does not grow with the catalog. Returns the sample
+    and its pages."""
     env = _environment(templates_dir, cache_dir)
-    context = _context(template_sample(catalog), field_docs, commands)
-    for spec in PAGES:
-        _render(env, spec, context)
+    sample = template_sample(catalog)
+    context = _context(sample, field_docs, commands)
+    return sample, [_render(env, spec, context) for spec in PAGES]
+
+
+def fixed_anchors(rendered: list[RenderedPage], catalog: Catalog, templates_dir: Path, field_docs: dict[str, list],
+                  commands: list, cache_dir: Path | None = None) -> dict[str, str]:
+    """The anchors the templates give a page whatever the catalog holds (`overview`, `sources`,
+    ...), on the pages where ``catalog`` (``rendered``) puts codes or sections as anchors too:
+    the ids those pages have when rendered with no sections, codes, commands or envelope types.
+    Maps each to the page's title."""
+    named = {c.code for c in catalog.codes} | {s.id for s in catalog.sections}
+    hosts = [page.spec for page in rendered if page.ids & named]
+    env = _environment(templates_dir, cache_dir)
+    context = _context(replace(catalog, sections=(), commands=(), envelope_types=(), by_code={}), field_docs, commands)
+    return {anchor: spec.title for spec in hosts for anchor in _render(env, spec, context).ids}
 
 
 def _shape(code: ErrorCode) -> tuple:

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .catalog import load_catalog
+from .catalog import catalog_from_files, check_catalog
+from .loader import SourceFile
 from .export import catalog_json
 from .lookup import index
 from .model import Catalog
 from .pages import CATALOG_JSON, LOOKUP_JSON, PAGES, SCHEMA_JSON, page_url
-from .render import RenderedPage, check_templates, render_all, render_contributing
+from .problems import CatalogError
+from .render import RenderedPage, check_templates, fixed_anchors, render_all, render_contributing
+from .validate import page_anchor_problems
 
 # The file `xemcat pages` leaves in a directory it wrote: only such a directory is replaced.
 MARKER = ".xemcat-pages"
@@ -70,17 +73,27 @@ def template_cache(catalog_dir: Path) -> Path | None:
     return None if os.environ.get("XEMCAT_CACHE") == "0" else catalog_dir.resolve().parent / ".cache" / "xemcat"
 
 
-def check_catalog_templates(catalog: Catalog, catalog_dir: Path, templates_dir: Path) -> None:
-    """Render the templates against a sample of the catalog (see render.check_templates)."""
-    check_templates(catalog, templates_dir, field_docs(catalog_dir), command_reference(), template_cache(catalog_dir))
+def check_catalog_templates(files: list[SourceFile], catalog_dir: Path, templates_dir: Path) -> None:
+    """Render the templates against a sample of the catalog (see render.check_templates), and
+    check that no code or section takes an anchor the pages already have. Raises CatalogError."""
+    catalog = catalog_from_files(files)
+    docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
+    sample, rendered = check_templates(catalog, templates_dir, docs, commands, cache)
+    if problems := page_anchor_problems(files, fixed_anchors(rendered, sample, templates_dir, docs, commands, cache)):
+        raise CatalogError(problems)
 
 
 def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: bool = False) -> SiteOutput:
     """Every page and published file. Raises CatalogError with every problem of the catalog,
     or the template line that failed; nothing is written here."""
-    catalog = load_catalog(catalog_dir)
-    pages = render_all(catalog, templates_dir, field_docs(catalog_dir), command_reference(),
-                       template_cache(catalog_dir))
+    files, problems = check_catalog(catalog_dir)
+    if problems:
+        raise CatalogError(problems)
+    catalog = catalog_from_files(files)
+    docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
+    pages = render_all(catalog, templates_dir, docs, commands, cache)
+    if problems := page_anchor_problems(files, fixed_anchors(pages, catalog, templates_dir, docs, commands, cache)):
+        raise CatalogError(problems)
     urls = {p.id: page_url(p.file) for p in PAGES}
     files = {
         CATALOG_JSON: catalog_json(catalog, site_url, urls, published=published),

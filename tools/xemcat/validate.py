@@ -124,6 +124,33 @@ def section_ids_unique(cat: CatalogFiles) -> Iterator[Problem]:
                 first[sec["id"]] = src
 
 
+def codes_are_not_section_ids(cat: CatalogFiles) -> Iterator[Problem]:
+    """A code and a section share the pages' anchors: one name cannot be both."""
+    for src in cat.files:
+        sec = src.data.get("section")
+        sid = sec.get("id") if isinstance(sec, dict) else None
+        if isinstance(sid, str) and sid in cat.code_places:
+            other, there = cat.code_places[sid]
+            yield src.problem(("section", "id"), f"section id `{sid}` is also a code (at {other.display}:"
+                                                 f"{other.pos(there)[0]}); both would be the same anchor on a page")
+
+
+def page_anchor_problems(files: list[SourceFile], reserved: dict[str, str]) -> list[Problem]:
+    """A code or section id that is an anchor the pages already have (``reserved``: anchor ->
+    the page that has it, e.g. `overview`, `sources`) would give that page two elements with one
+    id, and links to either would land on the first."""
+    problems = []
+    for src in files:
+        sec = src.data.get("section")
+        named = [(("section", "id"), sec.get("id"))] if isinstance(sec, dict) else []
+        named += [(("codes", i, "code"), entry.get("code")) for i, entry in entries(src.data, "codes")]
+        for path, name in named:
+            if isinstance(name, str) and name in reserved:
+                problems.append(src.problem(path, f"`{name}` is already an anchor of the {reserved[name]} page "
+                                                  "(one of its own headings); choose another name"))
+    return problems
+
+
 def codes_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """Every code is defined once; a duplicate is reported at both places."""
     for src in cat.files:
@@ -266,7 +293,7 @@ def text_is_printable(cat: CatalogFiles) -> Iterator[Problem]:
 
 
 RULES: tuple[Callable[[CatalogFiles], Iterator[Problem]], ...] = (
-    blocks_defined_once, command_forms_unique, section_ids_unique, codes_unique,
+    blocks_defined_once, command_forms_unique, section_ids_unique, codes_unique, codes_are_not_section_ids,
     diagnostics_match_registry, commands_are_inert, statuses_say_when, references_exist, no_placeholders_left,
     sources_exist, code_references_exist, links_are_safe, text_is_printable,
 )
