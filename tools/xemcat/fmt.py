@@ -7,8 +7,12 @@ Canonical layout:
     100 columns, otherwise a folded `>-` block wrapped at 100 columns. Whitespace inside prose is
     not significant (the renderer folds it), so re-wrapping never changes the meaning;
   * other strings plain where YAML allows, quoted where it must; `null` spelled out.
-The result is checked to load to the same data before anything is written, and files are
-replaced atomically.
+A string the catalog's YAML 1.1 reading would take for something else (`on`, `Yes`, `~`,
+`10:30`) stays quoted. A mapping that carries comments keeps its key order, so no comment moves
+away from the key it is about; the header above a `---` line is kept as it is.
+Before anything is written, the result is loaded the way `check` loads it and must give the
+same data, with every comment still there; files are replaced atomically, with their mode.
+Only regular files under the catalog directory are touched.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -24,9 +29,11 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.scalarstring import FoldedScalarString
+from ruamel.yaml.scalarstring import FoldedScalarString, SingleQuotedScalarString
 
 from .catalog import catalog_files
+from .loader import load_text, reads_as_text
+from .problems import display
 from .vocabulary import TEXT_KEYS
 
 WIDTH = 100
@@ -88,7 +95,7 @@ def _normalise(node: Any, orders: dict, col: int) -> Any:
     """Canonicalise in place; ``col`` is the column of this mapping's keys."""
     if isinstance(node, CommentedMap):
         order = _order_for([str(k) for k in node], orders)
-        if order:
+        if order and not _has_comments(node):  # reordering would part a comment from its key
             rank = {k: i for i, k in enumerate(order)}
             current = list(node.keys())
             wanted = sorted(current, key=lambda k: (rank.get(str(k), len(rank)), current.index(k)))
@@ -100,12 +107,13 @@ def _normalise(node: Any, orders: dict, col: int) -> Any:
             if isinstance(value, str):
                 if key in TEXT_KEYS:
                     one_line = " ".join(value.split())
-                    if col + len(str(key)) + 2 + len(one_line) <= WIDTH and _plain_ok(one_line):
+                    fits = col + len(str(key)) + 2 + len(one_line) <= WIDTH
+                    if fits and _plain_ok(one_line) and reads_as_text(one_line):
                         node[key] = one_line
                     else:
                         node[key] = _fold(value, col + 2)
                 else:
-                    node[key] = str(value)
+                    node[key] = _scalar(value)
             elif isinstance(value, CommentedMap):
                 _normalise(value, orders, col + 2)
             elif isinstance(value, CommentedSeq):
@@ -115,8 +123,55 @@ def _normalise(node: Any, orders: dict, col: int) -> Any:
             if isinstance(item, (CommentedMap, CommentedSeq)):
                 _normalise(item, orders, col)
             elif isinstance(item, str):
-                node[i] = str(item)
+                node[i] = _scalar(item)
     return node
+
+
+def _scalar(value: str) -> str:
+    """A plain string as it should be written: quoted where YAML 1.1 would read it as another type."""
+    return str(value) if reads_as_text(str(value)) else SingleQuotedScalarString(str(value))
+
+
+def _has_comments(node: CommentedMap) -> bool:
+    """Whether the mapping has comment lines of their own (above a key), which ruamel keeps with
+    the key before them: reordering would move them away. A comment at the end of a key's line
+    moves with its key."""
+    ca = node.ca
+    if ca.comment and any(ca.comment):
+        return True
+    for item in ca.items.values():
+        for token in item if isinstance(item, list) else [item]:
+            value = getattr(token, "value", None)
+            if isinstance(value, str) and (not value.startswith("#") or value.rstrip("\n").count("\n")):
+                return True
+            if isinstance(token, list) and token:
+                return True
+    return False
+
+
+def _comments(node: Any) -> list[str]:
+    """Every comment line of a ruamel round-trip tree, sorted (a multiset to compare)."""
+    seen: set[int] = set()
+    lines: list[str] = []
+
+    def take(token: Any) -> None:
+        if isinstance(token, list):
+            for t in token:
+                take(t)
+        elif token is not None and hasattr(token, "value") and id(token) not in seen:
+            seen.add(id(token))
+            lines.extend(part.strip() for part in token.value.splitlines() if part.strip().startswith("#"))
+
+    def walk(n: Any) -> None:
+        ca = getattr(n, "ca", None)
+        if ca is not None:
+            take(ca.comment)
+            take(list(ca.items.values()))
+            take(getattr(ca, "end", None))
+        for child in (n.values() if isinstance(n, dict) else n if isinstance(n, list) else ()):
+            walk(child)
+    walk(node)
+    return sorted(lines)
 
 
 def _plain_ok(text: str) -> bool:
@@ -134,27 +189,54 @@ def _canonical_data(value: Any, key: str | None = None) -> Any:
     return value
 
 
+def _header(text: str) -> tuple[str, str]:
+    """The part before the document (comments, directives and a `---` line) when the file has a
+    `---` line before any content; else nothing. ruamel would drop the comments in it."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped.startswith("---") and stripped[3:4] in ("", " ", "#"):
+            return text[: offset + len(line)], text[offset + len(line):]
+        if stripped and not stripped.startswith(("#", "%")):
+            break
+        offset += len(line)
+    return "", text
+
+
+def _data(text: str) -> Any:
+    """The data `check` reads from ``text``, with prose whitespace folded as the pages fold it."""
+    src, problems = load_text(text, Path("x.yaml"), "x.yaml")
+    if src is None or problems:
+        raise ValueError("the file does not load cleanly; run `xemcat check`")
+    return _canonical_data(src.data)
+
+
 def format_text(text: str, schema: dict) -> str:
+    header, body = _header(text)
     y = _yaml()
-    data = y.load(text)
+    data = y.load(body)
     if not isinstance(data, CommentedMap):
         raise ValueError("not a mapping")
+    comments = _comments(data)
     _normalise(data, _key_orders(schema), 0)
     out = io.StringIO()
     y.dump(data, out)
-    result = out.getvalue()
-    # Safety net: formatting may re-wrap prose and reorder keys, never change the data.
-    before, after = YAML(typ="safe").load(text), YAML(typ="safe").load(result)
-    if _canonical_data(before) != _canonical_data(after):
-        raise ValueError("formatting would change the data; file left untouched (please report)")
+    result = header + out.getvalue()
+    # Safety net: formatting may re-wrap prose and reorder keys, never change the data or drop a comment.
+    if _data(text) != _data(result) or _comments(_yaml().load(out.getvalue())) != comments:
+        raise ValueError("formatting would change the data or lose a comment; file left untouched (please report)")
     return result
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once, keeping its mode; on any failure (a full
+    disk) the file is as it was and no temporary file is left."""
+    mode = path.stat().st_mode & 0o7777
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -168,12 +250,16 @@ def format_catalog(catalog_dir: Path, check: bool = False, paths: list[Path] | N
     # A file the schema rejects (an unknown field, a wrong shape) is not rewritten: the canonical
     # layout is defined for valid entries, and moving a mistake around hides it from the writer.
     from .catalog import check_catalog
-    from .problems import display
     _, problems = check_catalog(catalog_dir)
     broken = {p.file for p in problems if p.field not in ("(template)",)
               and not p.message.startswith("unfinished")}
     status = 0
+    root = catalog_dir.resolve()
     for path in targets:
+        if refusal := _not_a_catalog_file(path, root):
+            print(f"{display(path)}: not formatted: {refusal}", file=sys.stderr)
+            status = 1
+            continue
         if display(path) in broken:
             print(f"{display(path)}: not formatted: it has problems; fix them first (run `xemcat check`)",
                   file=sys.stderr)
@@ -202,6 +288,28 @@ def format_catalog(catalog_dir: Path, check: bool = False, paths: list[Path] | N
                 print(f"{path}: not canonical (run `xemcat fmt {path}`)")
                 status = 1
             else:
-                _write_atomic(path, formatted)
+                try:
+                    write_atomic(path, formatted)
+                except OSError as exc:
+                    print(f"{display(path)}: not formatted: cannot write: {exc.strerror}", file=sys.stderr)
+                    status = 1
+                    continue
                 print(f"formatted {path}")
     return status
+
+
+def _not_a_catalog_file(path: Path, root: Path) -> str | None:
+    """Why ``path`` is not a file `fmt` may rewrite, or None: it must be a regular YAML file
+    under the catalog directory (not a FIFO or a device, which would hang or never end, and not
+    the workflow or any other file outside the catalog)."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror}"
+    if not stat.S_ISREG(st.st_mode):
+        return "not a regular file"
+    if not path.resolve().is_relative_to(root):
+        return f"it is outside the catalog directory ({display(root)})"
+    if path.suffix not in (".yaml", ".yml"):
+        return "not a .yaml or .yml file"
+    return None

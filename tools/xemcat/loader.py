@@ -42,6 +42,12 @@ class _Loader(_Base):  # type: ignore[misc, valid-type]
 
 _RESOLVER = _Loader("")  # for the scalars the shortcut leaves to the implicit-type regexes
 
+def reads_as_text(value: str) -> bool:
+    """Whether ``value``, written as a plain (unquoted) scalar, is read back as this text: not
+    as a number, boolean, null or date, as YAML 1.1 reads `on`, `Yes`, `~`, `10:30` or `0o7`."""
+    return _RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) in (_STR, _TIMESTAMP)
+
+
 MAX_DEPTH = 16  # the deepest catalog path is 7 levels (codes.N.http.N.status); leave room
 Path_ = tuple[Any, ...]  # a path into the data: keys and list indices
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")  # entry names safe to show inside a field path

@@ -26,6 +26,8 @@ def _section_ids() -> list[str]:
     root = Path(os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)))
     ids = []
     for path in sorted(root.glob("sections/*.y*ml")) if root.is_dir() else ():
+        if not path.is_file():  # a FIFO or a device would block or never end: `--help` must not hang
+            continue
         try:
             text = path.read_text(encoding="utf-8")
             m = re.search(r"^section:\s*\n(?:[ \t]+.*\n)*?[ \t]+id:[ \t]*([a-z][a-z0-9-]*)", text, re.M)

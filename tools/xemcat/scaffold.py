@@ -6,13 +6,13 @@ reports, so an unfinished entry cannot be merged by accident.
 
 from __future__ import annotations
 
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 
 from .catalog import check_catalog
+from .fmt import write_atomic
+from .loader import load_text
 from .vocabulary import closest
 
 SKELETON = """
@@ -28,6 +28,21 @@ SKELETON = """
       message: TODO an illustrative message
       param: null
 """
+
+
+def _not_appended(before: dict, new_text: str, code: str) -> str | None:
+    """Why appending the skeleton as text did not add exactly one entry for ``code`` at the end
+    of `codes` and change nothing else (the file's layout differs from the canonical one), or None."""
+    src, problems = load_text(new_text, Path("new.yaml"), "new.yaml")
+    if src is None or problems:
+        return "the result would not be valid YAML"
+    after = src.data
+    codes = after.get("codes") if isinstance(after, dict) else None
+    if not isinstance(codes, list) or not codes or not isinstance(codes[-1], dict) or codes[-1].get("code") != code:
+        return "the entry would not land at the end of `codes`"
+    if {**after, "codes": codes[:-1]} != before:
+        return "the rest of the file would read differently"
+    return None
 
 
 def add_code(catalog_dir: Path, code: str, section_id: str) -> int:
@@ -57,10 +72,16 @@ def add_code(catalog_dir: Path, code: str, section_id: str) -> int:
     if not text.endswith("\n"):
         text += "\n"
     new_text = text + SKELETON.format(code=code)
-    fd, tmp = tempfile.mkstemp(dir=target.path.parent, prefix=f".{target.path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(new_text)
-    os.replace(tmp, target.path)
+    if reason := _not_appended(target.data, new_text, code):
+        print(f"xemcat new: error: cannot append `{code}` to {target.display} safely: {reason}. Nothing was "
+              f"changed; run `xemcat fmt {target.display}` (codes last, 2-space layout) and try again",
+              file=sys.stderr)
+        return 1
+    try:
+        write_atomic(target.path, new_text)
+    except OSError as exc:
+        print(f"xemcat new: error: cannot write {target.display}: {exc.strerror}; nothing was changed", file=sys.stderr)
+        return 1
     line = text.count("\n") + 2
     print(f"added `{code}` at {target.display}:{line}; fill in the TODO fields, then run `xemcat check`")
     return 0

@@ -1,0 +1,172 @@
+"""Files on disk (issue 19): `fmt` is a round trip that never changes data or drops a comment,
+keeps modes, touches only regular files under the catalog and writes atomically; `new` either
+produces a valid file or refuses without touching it."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, edit, xemcat
+
+SCHEMA = json.loads((ROOT / "catalog/schema.json").read_text())
+YAML11_WORDS = ["on", "off", "Yes", "no", "y", "N", "true", "False", "null", "~", "10:30", "1:20:30", "0o17", "0x1F",
+                "017", "1e3", "1_000", ".inf", "-.NaN", "2026-01-01", "=", "<<", "-", "?", ":", "#x", "@x", "`x`"]
+
+
+def _fmt(text: str) -> str:
+    from xemcat.fmt import format_text
+    return format_text(text, SCHEMA)
+
+
+def _data(text: str):
+    from xemcat.fmt import _data as data
+    return data(text)
+
+
+def _comments(text: str) -> list[str]:
+    from xemcat.fmt import _comments as comments, _header, _yaml
+    header, body = _header(text)
+    return sorted(comments(_yaml().load(body)) + [l.strip() for l in header.splitlines() if l.strip().startswith("#")])
+
+
+@pytest.mark.parametrize("word", YAML11_WORDS)
+def test_a_quoted_yaml_1_1_word_stays_text(word):
+    text = f"section:\n  id: x\n  title: '{word}'\n  note: \"{word}\"\n"
+    out = _fmt(text)
+    assert _data(out) == _data(text) == {"section": {"id": "x", "title": word, "note": word}}
+
+
+def test_the_header_above_a_document_start_is_kept():
+    text = "# yaml-language-server: $schema=../schema.json\n# owner: team\n---\n# about the section\nsection:\n  id: x\n"
+    out = _fmt(text)
+    assert out.startswith("# yaml-language-server: $schema=../schema.json\n# owner: team\n---\n")
+    assert "# about the section" in out
+
+
+def test_a_comment_above_a_key_stays_above_that_key():
+    text = "section:\n  title: T\n  # the id is the anchor\n  id: x\n"
+    out = _fmt(text)
+    assert out.index("# the id is the anchor") < out.index("  id: x") and out.index("  title: T") < out.index("# the")
+
+
+KEYS = st.sampled_from(["id", "title", "note", "description", "x_extra", "when"])
+SCALARS = st.one_of(st.sampled_from(YAML11_WORDS), st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zl", "Zp")),
+                                                          min_size=1, max_size=30),
+                    st.integers(-5, 5000))
+COMMENT = st.one_of(st.just(""), st.text(st.sampled_from("abc é#:-"), min_size=1, max_size=12).map(lambda t: f"# {t}"))
+
+
+def _scalar_text(value, style: int) -> str:
+    if isinstance(value, int):
+        return str(value)
+    if style == 0:
+        return json.dumps(value, ensure_ascii=style == 0)  # double-quoted, with \\u escapes
+    if style == 1:
+        return "'" + value.replace("'", "''") + "'"
+    return json.dumps(value, ensure_ascii=False)
+
+
+@st.composite
+def catalog_file(draw):
+    """A section file written in many styles: quoting, escapes, block scalars, flow mappings,
+    comments above keys, at the end of lines and at the end of the file."""
+    lines = []
+    if draw(st.booleans()):
+        lines += ["# header comment", "---"]
+    lines.append("section:")
+    keys = draw(st.lists(KEYS, min_size=1, max_size=5, unique=True))
+    for key in keys:
+        above, after = draw(COMMENT), draw(COMMENT)
+        if above:
+            lines.append(f"  {above}")
+        value, style = draw(SCALARS), draw(st.integers(0, 3))
+        if style == 3 and isinstance(value, str):
+            lines.append(f"  {key}: >-{' ' + after if after else ''}")
+            lines.append("    " + " ".join(value.split() or ["x"]).replace("#", "x"))
+        else:
+            lines.append(f"  {key}: {_scalar_text(value, style)}{' ' + after if after else ''}")
+    if draw(st.booleans()):
+        lines.append("  extra: {a: 'on', b: [1, 'x']}")
+    if draw(st.booleans()):
+        lines.append("# trailing comment")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=catalog_file())
+def test_fmt_is_a_round_trip_of_data_and_comments(text):
+    try:
+        before = _data(text)
+    except ValueError:
+        return  # not a clean file: fmt refuses those (tested elsewhere)
+    out = _fmt(text)
+    assert _data(out) == before
+    assert _comments(out) == _comments(text)
+    assert _fmt(out) == out  # canonical: a second run changes nothing
+
+
+def test_fmt_keeps_the_mode_and_touches_only_regular_catalog_files(project, tmp_path):
+    f = project / "catalog/sections/05-approvals.yaml"
+    edit(f, "  - code: approval_not_found\n    description: The approval ID is unknown, or the approval has been purged.\n",
+         "  - description: The approval ID is unknown, or the approval has been purged.\n    code: approval_not_found\n")
+    f.chmod(0o664)
+    assert xemcat("--catalog", "catalog", "fmt", cwd=project).returncode == 0
+    assert stat.S_IMODE(f.stat().st_mode) == 0o664
+    fifo = project / "catalog/sections/pipe.yaml"
+    os.mkfifo(fifo)
+    outside = project / "mkdocs.yml"
+    before = outside.read_text()
+    for target, words in ((fifo, "not a regular file"), ("/dev/zero", "not a regular file"),
+                          (outside, "outside the catalog directory")):
+        result = xemcat("--catalog", "catalog", "fmt", str(target), cwd=project)  # a hang fails through the timeout
+        assert result.returncode == 1 and words in result.stderr and "Traceback" not in result.stderr
+    assert outside.read_text() == before
+
+
+def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch):
+    from xemcat import fmt
+    target = tmp_path / "x.yaml"
+    target.write_text("section: {}\n")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    monkeypatch.setattr(fmt.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        fmt.write_atomic(target, "section:\n  id: y\n")
+    assert target.read_text() == "section: {}\n" and [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
+
+
+@pytest.mark.parametrize("layout", [
+    ("  - code: approval_not_found\n", "    - code: approval_not_found\n", "four-space list"),
+])
+def test_new_refuses_a_layout_it_cannot_append_to_and_changes_nothing(project, layout):
+    old, new, _ = layout
+    f = project / "catalog/sections/05-approvals.yaml"
+    text = f.read_text()
+    body = text.replace("\n  - ", "\n    - ").replace("\n    ", "\n      ").replace("\n      - ", "\n    - ")
+    f.write_text(body)
+    if xemcat("--catalog", "catalog", "check", cwd=project).returncode != 0:
+        pytest.skip("the re-indented file is not valid on its own")
+    before = f.read_bytes()
+    result = xemcat("--catalog", "catalog", "new", "brand_new_code", "--section", "approvals", cwd=project)
+    assert result.returncode == 1 and "cannot append" in result.stderr and "Nothing was changed" in result.stderr
+    assert f.read_bytes() == before
+
+
+def test_new_refuses_when_the_section_comes_after_the_codes(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    text = f.read_text()
+    start, end = text.index("section:"), text.index("codes:")
+    f.write_text(text[:start] + text[end:].rstrip("\n") + "\n" + text[start:end].rstrip("\n") + "\n")
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    before = f.read_bytes()
+    result = xemcat("--catalog", "catalog", "new", "brand_new_code", "--section", "approvals", cwd=project)
+    assert result.returncode == 1 and "cannot append" in result.stderr
+    assert f.read_bytes() == before
