@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .catalog import catalog_from_files, check_catalog
-from .loader import SourceFile
+from .catalog import catalog_files, catalog_from_files, check_catalog
+from .loader import SourceFile, load_file
 from .model import Catalog, ErrorCode
 from .problems import CatalogError, Problem, display
 
@@ -61,18 +61,47 @@ def marked(code: str, new_markers: dict[str, Any], old_markers: dict[str, Any]) 
     return code in new_markers and new_markers[code] != old_markers.get(code)
 
 
+class BaseUnreadable(Exception):
+    """The catalog at the base revision cannot be compared with (one line says why)."""
+
+
 def load_base_with_markers(catalog_dir: Path, base: str) -> tuple[Catalog, dict[str, Any], dict[str, tuple]]:
     """The catalog at `base`, the `breaking_change` marker each code had there, and where each
-    code was: (file as it is named in the working tree, line, column)."""
+    code was: (file as it is named in the working tree, line, column).
+
+    The base is read for its codes' facts only, so it is not held to today's rules: an older
+    revision was valid under the rules of its day. Its files must parse, and the compatibility
+    step (`_upgrade`) fills in what later formats added; otherwise BaseUnreadable says why."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = catalog_at(catalog_dir, base, Path(tmp))
-        files, problems = check_catalog(copy)
+        files, problems = [], []
+        for path in catalog_files(copy):
+            src, file_problems = load_file(path, display(catalog_dir / path.relative_to(copy)))
+            problems += file_problems
+            if src is not None:
+                files.append(src)
         if problems:
-            raise CatalogError(problems)
+            raise BaseUnreadable(f"its catalog does not parse ({problems[0]})")
+        for src in files:
+            _upgrade(src.data)
+        try:
+            old = catalog_from_files(files)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+            raise BaseUnreadable(f"its catalog is in a format this xemcat cannot read ({type(exc).__name__}: "
+                                 f"{exc})") from None
         places = {e["code"]: (display(catalog_dir / src.path.relative_to(copy)),
                               *src.pos(("codes", i, "code"), key=True))
                   for src in files for i, e in enumerate(src.data.get("codes", []))}
-        return catalog_from_files(files), _markers(files), places
+        return old, _markers(files), places
+
+
+def _upgrade(data: Any) -> None:
+    """Older catalog formats, read as today's (in place). Each step names the change it undoes."""
+    if not isinstance(data, dict):
+        return
+    for t in data.get("envelope_types") or []:
+        if isinstance(t, dict):
+            t.setdefault("advice_basis", "general")  # added with the advice's basis: before, all advice was general
 
 
 def _markers(files: list[SourceFile]) -> dict[str, Any]:
@@ -140,6 +169,9 @@ def print_diff(catalog_dir: Path, base: str, exit_code: bool = False) -> int:
     except GitError as exc:
         print(f"xemcat diff: error: {exc}", file=sys.stderr)
         return 2
+    except BaseUnreadable as exc:
+        print(f"xemcat diff: error: cannot compare with {base}: {exc}", file=sys.stderr)
+        return 2
     except CatalogError as exc:
         print(str(exc), file=sys.stderr)
         print("xemcat diff: a catalog is invalid; fix it first", file=sys.stderr)
@@ -161,9 +193,8 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
     already validated by the caller. Raises GitError when `base` cannot be read."""
     try:
         old, old_markers, old_places = load_base_with_markers(catalog_dir, base)
-    except CatalogError as exc:
-        return [Problem(str(catalog_dir), 1, 1, "(against)",
-                        f"the catalog at {base} is invalid ({len(exc.problems)} problem(s)); cannot compare")]
+    except BaseUnreadable as exc:
+        return [Problem(display(catalog_dir), 1, 1, "(against)", f"cannot compare with {base}: {exc}")]
     new, new_markers = catalog_from_files(files), _markers(files)
     where: dict[str, tuple[SourceFile, int]] = {}
     for src in files:
