@@ -73,6 +73,10 @@ def main() -> None:
         '{"error": {"type": "service_unavailable_error", "message": "try later"}}', "{}", "{", "}{",
         '{"error": {"code": "scope_insufficient"}} trailing words', '{"a": 1} {"error": {"code": "internal_error"}}',
         '{"error": {"code": "ModelNotFound"}}', '{"error": {"code": "model-not-found"}}',
+        '{"error": {"code": "x", "retry_after": 1e400}}', '{"error": {"code": "x", "retry_after": -0}}',
+        '{"error": {"code": "x", "retry_after": 123456789012345678901234567890}}',
+        '{"error": {"code": "x", "retry_after": ' + "9" * 5000 + '}}', '{"error": {"code": "x", "retry_after": 0.1}}',
+        '{"error": {"code": "x", "retry_strategy": {"__proto__": {"a": 1}, "constructor": 2}}}',
     ]:
         add("broken or odd JSON", text)
     for text in [

@@ -19,6 +19,7 @@ reported, then read leniently.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -197,13 +198,25 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity; JSON (and the box) do not
 
 
+def _float(text: str) -> float | None:
+    """A JSON number as the box's JavaScript reads it: a double; one too large is null there."""
+    value = float(text)
+    return value if math.isfinite(value) else None
+
+
+def _int(text: str) -> int | float | None:
+    """An integer as JavaScript reads it: exact up to 15 digits, else the nearest double."""
+    return int(text) if len(text.lstrip("-")) <= 15 else _float(text)
+
+
 def _read_envelope(body: str, found: Lookup, data: dict[str, Any]) -> dict[str, Any] | None:
     """The `error` object of a JSON envelope in the body; broken JSON is read leniently."""
     start, end = body.find("{"), body.rfind("}")
     if start < 0:
         return None
     try:
-        parsed = json.loads(body[start:end + 1] if end > start else body[start:], parse_constant=_no_constant)
+        parsed = json.loads(body[start:end + 1] if end > start else body[start:], parse_constant=_no_constant,
+                            parse_float=_float, parse_int=_int)
     except (ValueError, RecursionError):
         found.notes.append(_say(data, "bad_json"))
         parsed = {"error": {}}
