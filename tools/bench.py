@@ -233,6 +233,58 @@ def _budget(n: int | None, cold: float, warm: float, check_rss: int, ratio: floa
     }
 
 
+LOOKUP_BUDGET_S = 0.25  # issue 19: any paste up to the cap answers well under a second
+
+
+def lookup_pastes(cap: int) -> dict[str, str]:
+    """Worst cases for the look-up's parsing, each exactly at the size cap."""
+    line = "x-request-id: " + " " * (cap - 40) + "a"
+    return {
+        "one long word": "x" * cap,
+        "one header line of spaces": line[:cap],
+        "many header lines": ("a: b\n" * (cap // 5))[:cap],
+        "broken JSON, many keys": ('{"error": {"code": "a' + ', "code": "b' * cap)[:cap],
+        "brackets": ("[" * (cap // 2) + "]" * (cap // 2))[:cap],
+        "message of many words": ("rate limit exceeded " * cap)[:cap],
+        "bidi and controls": ("\u202e\x1b[2J" * cap)[:cap],
+    }
+
+
+def bench_lookup(runs: int) -> list[tuple[str, float, float | None]]:
+    """Seconds to answer each worst-case paste: `xemcat explain -`'s interpret() in Python, and
+    the look-up box's interpret() in Chromium (when /usr/bin/chromium and Playwright are here)."""
+    from xemcat.catalog import load_catalog
+    from xemcat.lookup import MAX_INPUT, index, interpret
+    data = index(load_catalog(ROOT / "catalog"))
+    pastes = lookup_pastes(MAX_INPUT)
+    python = {name: statistics.median(_seconds(lambda: interpret(text, data)) for _ in range(runs))
+              for name, text in pastes.items()}
+    browser: dict[str, float] = {}
+    try:
+        from playwright.sync_api import sync_playwright
+        with sync_playwright() as pw:
+            b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+            page = b.new_page()
+            page.add_script_tag(content=(ROOT / "docs/assets/xem-lookup.js").read_text())
+            for name, text in pastes.items():
+                browser[name] = page.evaluate("""([text, data, runs]) => {
+                    const times = [];
+                    for (let i = 0; i < runs; i++) {
+                      const t = performance.now(); window.xemLookup.interpret(text, data); times.push(performance.now() - t);
+                    }
+                    times.sort((a, b) => a - b); return times[Math.floor(runs / 2)] / 1000; }""", [text, data, runs])
+            b.close()
+    except Exception as exc:  # no browser here: the Python column still stands
+        print(f"look-up in Chromium not measured: {exc}", file=sys.stderr)
+    return [(name, python[name], browser.get(name)) for name in pastes]
+
+
+def _seconds(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -254,6 +306,7 @@ def main() -> int:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--serve-max", type=int, default=1000, help="measure serve rebuild up to this many codes")
     p.add_argument("--build-max", type=int, default=1000, help="measure builds up to this many codes")
+    p.add_argument("--skip-lookup", action="store_true", help="leave out the look-up at the size cap")
     args = p.parse_args()
     rows = []
     with tempfile.TemporaryDirectory(prefix="xemcat-bench-") as tmp:
@@ -269,6 +322,13 @@ def main() -> int:
     print("|" + "---|" * (len(rows) + 1))
     for k in keys[1:]:
         print("| " + " | ".join([k] + [r.get(k, "-") for r in rows]) + " |")
+    if not args.skip_lookup:
+        print(f"\nLook-up of a paste at the size cap (seconds, median of {args.runs}; budget {LOOKUP_BUDGET_S} s)\n")
+        print("| paste | Python (explain -) | Chromium (look-up box) | budget |")
+        print("|---|---|---|---|")
+        for name, py, js in bench_lookup(args.runs):
+            worst = max(py, js or 0)
+            print(f"| {name} | {py:.3f} | {'-' if js is None else f'{js:.3f}'} | {verdict(worst, LOOKUP_BUDGET_S)} |")
     return 0
 
 

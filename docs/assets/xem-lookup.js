@@ -99,16 +99,16 @@
 
   function readHeaders(text, found, data, re) {
     var lines = text.split(new RegExp(data.patterns.line_break));
-    var status = re.status_line.exec(lines[0]);
-    if (status) { found.status = parseInt(status[1], 10); lines.shift(); }
+    var i = 0, status = re.status_line.exec(lines[0]);
+    if (status) { found.status = parseInt(status[1], 10); i = 1; }
     var header = data.correlation_header.name.toLowerCase(), m;
-    while (lines.length && (m = whole(re.header, lines[0]))) {
-      lines.shift();
+    // An index, not shift(): shifting a long array each time is quadratic.
+    for (; i < lines.length && (m = whole(re.header, lines[i])); i++) {
       var name = m[1].toLowerCase(), value = trim(m[2], data.whitespace);
       if (name === header) found.request_id = cut(value, 200);
       else if (name === "retry-after") found.retry["Retry-After"] = cut(value, 100);
     }
-    return trim(lines.join("\n"), data.whitespace);
+    return trim(lines.slice(i).join("\n"), data.whitespace);
   }
 
   function readEnvelope(body, found, data, re) {
