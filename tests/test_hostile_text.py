@@ -280,3 +280,39 @@ def test_an_unknown_escape_is_named_not_called_unclosed(project):
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert result.returncode == 1 and "`\\q` is not an escape YAML knows" in result.stdout
     assert "never closed" not in result.stdout
+
+
+@pytest.fixture(scope="module")
+def catalog_dir(tmp_path_factory):
+    import shutil
+    dest = tmp_path_factory.mktemp("fuzz") / "catalog"
+    shutil.copytree(ROOT / "catalog", dest)
+    return dest
+
+
+@settings(max_examples=40, deadline=None)
+@given(text=HOSTILE.filter(lambda t: t.strip()))
+def test_fuzz_catalog_text_through_check_and_the_pages(catalog_dir, text):
+    """A generated string as a section title and a code's description: `check` refuses it with a
+    located, escaped problem, or the pages show it as text (no element, no invisible character)."""
+    from xemcat.catalog import catalog_from_files, check_catalog
+    from xemcat.render import render_all
+    f = catalog_dir / "sections/02-agents.yaml"
+    original = (ROOT / "catalog/sections/02-agents.yaml").read_text()
+    value = json.dumps(text)  # a YAML double-quoted string: the file stays printable
+    hostile = original.replace("title: Agents", f"title: {value}", 1)
+    line = next(l for l in hostile.splitlines() if l.startswith("    description: "))
+    f.write_text(hostile.replace(line, f"    description: {value}", 1))
+    try:
+        files, problems = check_catalog(catalog_dir)
+        if problems:
+            for p in problems:
+                assert raw_controls(str(p)) == [] and "\n" not in str(p)
+            assert any(p.file.endswith("02-agents.yaml") for p in problems)
+            return
+        pages = render_all(catalog_from_files(files), ROOT / "templates")
+        for page in pages:
+            assert raw_controls(page.html.replace("\n", "")) == []
+            assert "<script" not in page.html
+    finally:
+        f.write_text(original)
