@@ -115,3 +115,11 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
         yield b
         b.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that drives Chromium is marked `browser`, so a writer can run the rest alone
+    (`sh tools/run-tests.sh -m "not browser"`, under a minute)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
