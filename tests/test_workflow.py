@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENV, ROOT, copy_project, mkdocs_build, run
+from conftest import ENV, ROOT, copy_project, mkdocs_build, run, xemcat
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
@@ -105,3 +105,32 @@ def test_published_and_local_builds_say_which_they_are(project, site):
     published = json.loads((out / "catalog.json").read_text())
     assert published["published"] is True
     assert all(c["doc_url"].startswith("https://docs.example.org/xem/error-codes/#") for c in published["codes"])
+
+
+def test_ci_check_without_the_base_commit_says_so_in_one_line_and_still_checks(clone):
+    env = {**ENV, "PYTHONPATH": str(clone / "tools")}
+    missing = run(["sh", "tools/ci-check.sh", "1234567890abcdef1234567890abcdef12345678"], clone, timeout=600, env=env)
+    assert missing.returncode == 0, missing.stdout[-2000:] + missing.stderr[-2000:]
+    said = [l for l in missing.stderr.splitlines() if l.startswith("ci-check:")]
+    assert said == ["ci-check: base 1234567890abcdef1234567890abcdef12345678 is not in this clone (a force-push?); "
+                    "checking without the breaking-change gate"]
+    subprocess.run(["git", "checkout", "-q", "--orphan", "other"], cwd=clone, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "unrelated"], cwd=clone,
+                   check=True)
+    unrelated = run(["sh", "tools/ci-check.sh", "main"], clone, timeout=600, env=env)
+    assert unrelated.returncode == 0 and "share no history" in unrelated.stderr, unrelated.stderr[-2000:]
+
+
+def test_a_site_served_under_a_path_builds_and_passes_the_link_check(project):
+    """GitHub Pages serves a project site under /REPO/: the published build's absolute links
+    (Material's 404 page) carry that path, and the link check reads them so."""
+    out = project / "site"
+    url = "https://owner.github.io/repo/"
+    result = mkdocs_build(project, out, env={**ENV, "XEMCAT_PUBLISH": "1", "SITE_URL": url})
+    assert result.returncode == 0, result.stderr
+    assert 'href="/repo/assets/' in (out / "404.html").read_text()
+    check = xemcat("--catalog", "catalog", "sitecheck", str(out), "--site-url", url, cwd=project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    (out / "404.html").write_text((out / "404.html").read_text().replace('href="/repo/assets/', 'href="/other/assets/', 1))
+    broken = xemcat("--catalog", "catalog", "sitecheck", str(out), "--site-url", url, cwd=project)
+    assert broken.returncode == 1 and "outside the site's path /repo/" in broken.stdout

@@ -9,8 +9,17 @@ cd "$(dirname "$0")/.."
 . tools/venv.sh
 ensure_venv site
 base="${1:-}"
+merge_base=""
 if [ -n "$base" ] && [ "$base" != "0000000000000000000000000000000000000000" ]; then
-    merge_base="$(git merge-base "$base" HEAD)"
+    if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
+        # After a force-push the old head is not in the clone: nothing to compare with.
+        echo "ci-check: base $base is not in this clone (a force-push?); checking without the breaking-change gate" >&2
+    elif ! merge_base="$(git merge-base "$base" HEAD 2>/dev/null)"; then
+        echo "ci-check: $base and HEAD share no history; checking without the breaking-change gate" >&2
+        merge_base=""
+    fi
+fi
+if [ -n "$merge_base" ]; then
     echo "xemcat check --against $merge_base"
     .venv/bin/xemcat check --against "$merge_base"
 else

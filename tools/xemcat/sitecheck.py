@@ -83,6 +83,14 @@ def check_links(site_dir: Path, site_url: str = "") -> LinkReport:
                 else:
                     report.external.setdefault(link, []).append(rel)
                     continue
+            elif url.path.startswith("/") and base and base.path.rstrip("/"):
+                # A site served under a path (https://OWNER.github.io/REPO/): its absolute links
+                # (Material's 404 page has them) start with that path.
+                prefix = base.path.rstrip("/") + "/"
+                if not url.path.startswith(prefix) and url.path != prefix.rstrip("/"):
+                    report.broken.append(f"{rel}: {link}: outside the site's path {prefix}")
+                    continue
+                target_path = "/" + url.path[len(prefix):]
             else:
                 target_path = urljoin(page_url, url.path) if url.path else page_url
             target_path = posixpath.normpath(unquote(target_path))
