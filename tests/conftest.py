@@ -23,7 +23,7 @@ from xemcat.pages import HAND_WRITTEN, PAGES, page_url  # noqa: E402
 # accessibility and hostile-text tests without being named here.
 GENERATED = {p.id: page_url(p.file) for p in PAGES}  # page id -> URL path from the site root
 ALL_PAGES = tuple(GENERATED.values()) + tuple(page_url(f) for f in HAND_WRITTEN.values())
-PROJECT_PARTS = ("mkdocs.yml", "docs", "catalog", "templates", "tools")
+PROJECT_PARTS = ("mkdocs.yml", "README.md", "docs", "catalog", "templates", "tools")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
 ENV.pop("GITHUB_ACTIONS", None)
 
@@ -105,14 +105,32 @@ def serve(directory: Path):
         server.server_close()
 
 
+def chromium_path() -> Path | None:
+    """The Chromium the browser tests drive: the system's (/usr/bin/chromium, or the one named
+    by XEMCAT_CHROMIUM), else None for the one Playwright installed itself (`playwright install
+    chromium`, on runners without a system Chromium, such as GitHub's arm64 images)."""
+    named = os.environ.get("XEMCAT_CHROMIUM")
+    if named:
+        return Path(named)
+    return CHROMIUM if CHROMIUM.exists() else None
+
+
+def pytest_report_header(config):
+    path = chromium_path()
+    return f"browser tests: {path or 'the Chromium Playwright installed (no system Chromium found)'}"
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is required for the browser tests: apt-get install chromium "
-                    "(tools/run-tests.sh installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Error, sync_playwright
+    path = chromium_path()
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            b = p.chromium.launch(executable_path=str(path) if path else None, headless=True, args=LAUNCH_ARGS)
+        except Error as exc:
+            pytest.fail(f"no Chromium for the browser tests ({' '.join(str(exc).split())[:200]}): on Debian, "
+                        "apt-get install chromium (tools/run-tests.sh does); elsewhere `playwright install "
+                        "chromium` or XEMCAT_CHROMIUM=/path/to/chromium")
         yield b
         b.close()
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENV, ROOT, copy_project, mkdocs_build, run, xemcat
+from conftest import ENV, ROOT, copy_project, edit, mkdocs_build, run, xemcat
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
@@ -134,3 +134,51 @@ def test_a_site_served_under_a_path_builds_and_passes_the_link_check(project):
     (out / "404.html").write_text((out / "404.html").read_text().replace('href="/repo/assets/', 'href="/other/assets/', 1))
     broken = xemcat("--catalog", "catalog", "sitecheck", str(out), "--site-url", url, cwd=project)
     assert broken.returncode == 1 and "outside the site's path /repo/" in broken.stdout
+
+
+def test_spelling_of_the_prose_is_checked(project):
+    env = {**ENV, "PYTHONPATH": str(project / "tools")}
+    _venv_wrappers(project, ("codespell",))
+    ok = run(["sh", "tools/ci-spell.sh"], project, env=env)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    edit(project / "catalog/sections/02-agents.yaml", "is unknown, for example", "is unknown, for exmaple")
+    bad = run(["sh", "tools/ci-spell.sh"], project, env=env)
+    assert bad.returncode != 0 and "catalog/sections/02-agents.yaml:" in bad.stdout and "exmaple" in bad.stdout
+
+
+def test_the_link_check_reads_every_source_the_catalog_cites(project, catalog, tmp_path):
+    _venv_wrappers(project, ("lychee",))
+    report = tmp_path / "links.txt"
+    result = run(["sh", "tools/ci-links.sh", str(report), "--dump"], project)  # lists, checks nothing
+    assert result.returncode == 0, result.stderr
+    listed = set(report.read_text().split())
+    assert {s.url for s in catalog.sources.values()} <= listed
+    assert all(u.startswith(("http://", "https://")) for u in listed)
+
+
+def test_the_pre_commit_gate_compares_with_the_upstream_branch(clone, tmp_path):
+    git = lambda *a: subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *a], cwd=clone, check=True,
+                                    capture_output=True)
+    env = {**ENV, "PYTHONPATH": str(clone / "tools")}
+    alone = run(["sh", "tools/xemcat-hook.sh", "gate"], clone, env=env)
+    assert alone.returncode == 0 and "no upstream yet" in alone.stderr
+    subprocess.run(["git", "init", "-q", "--bare", str(tmp_path / "remote.git")], check=True)
+    git("remote", "add", "origin", str(tmp_path / "remote.git"))
+    git("push", "-q", "-u", "origin", "main")
+    f = clone / "catalog" / "sections" / "04-execution.yaml"
+    f.write_text(f.read_text().replace("- status: 400", "- status: 422", 1))
+    git("commit", "-qam", "change a status")
+    gated = run(["sh", "tools/xemcat-hook.sh", "gate"], clone, env=env)
+    assert gated.returncode == 1 and "breaking" in gated.stdout, gated.stdout + gated.stderr
+
+
+def _venv_wrappers(project: Path, tools: tuple[str, ...]) -> None:
+    """The copy's .venv: wrappers around this environment's tools (nothing is installed)."""
+    venv_bin = project / ".venv" / "bin"
+    venv_bin.mkdir(parents=True, exist_ok=True)
+    for tool in ("python", "xemcat", *tools):
+        wrapper = venv_bin / tool
+        wrapper.write_text(f'#!/bin/sh\nexec "{BIN / tool}" "$@"\n')
+        wrapper.chmod(0o755)
+    for extra in ("site", "test"):
+        (project / ".venv" / f".installed-{extra}").touch()

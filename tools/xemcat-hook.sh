@@ -5,4 +5,12 @@ if [ ! -x .venv/bin/xemcat ]; then
     echo "Create it once with:  sh tools/build-site.sh   (or sh tools/run-tests.sh)" >&2
     exit 1
 fi
+if [ "${1:-}" = gate ]; then
+    upstream="$(git rev-parse --abbrev-ref --symbolic-full-name '@{upstream}' 2>/dev/null || true)"
+    if [ -z "$upstream" ]; then
+        echo "xemcat gate: this branch has no upstream yet; nothing to compare with" >&2
+        exit 0
+    fi
+    exec .venv/bin/xemcat check --against "$(git merge-base "$upstream" HEAD)"
+fi
 exec .venv/bin/xemcat "$@"
