@@ -1,0 +1,189 @@
+"""Every fact of every code, on every output, compared with the loaded catalog (issue 20): the
+Troubleshooting row, the Error Codes summary row and entry, catalog.json, lookup.json (the
+look-up box's answer) and `xemcat explain`. The expected values are computed here from the
+model, not from the view the outputs share, so a slip in the shared code shows on every page."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import ENV, ROOT, edit, mkdocs_build, xemcat
+
+
+def _text(el) -> str:
+    """An element's text as a reader sees it (<wbr> break points add nothing)."""
+    return " ".join(el.get_text("").split()) if el is not None else ""
+
+
+def expected(catalog, code):
+    """The facts of a code as a reader should see them, from the catalog alone."""
+    def scope(source):
+        return catalog.sources[source].scope if source in catalog.sources else None
+    def scoped(value, source):
+        return f"{value} ({scope(source)})" if scope(source) else value
+    form = None
+    if code.diagnostic.command:
+        from xemcat.vocabulary import command_pattern
+        form = next(c for c in catalog.commands if command_pattern(c.form).fullmatch(code.diagnostic.command))
+    return {
+        "statuses": [scoped(str(h.status), h.source) for h in code.http],
+        "type": scoped(code.type.value, code.type.source) if code.type.known else None,
+        "retryable": scoped("Yes" if code.retryable.value else "No", code.retryable.source)
+        if code.retryable.known else None,
+        "command": code.diagnostic.command,
+        "caveat": form.note if form else None,
+        "deprecated": code.deprecated,
+    }
+
+
+def _plain(md: str) -> str:
+    from xemcat.text import segments
+    return " ".join("".join(piece for _, piece in segments(md)).split())
+
+
+def check_summary_row(row, want):
+    cells = {td["data-label"]: td for td in row.find_all("td")}
+    http, retry, kind = _text(cells["HTTP"]), _text(cells["Retryable"]), _text(cells["Type"])
+    assert http == (" / ".join(want["statuses"]) or "—not documented")
+    assert retry == (want["retryable"] or "—not documented")
+    assert kind == (want["type"] or "—not documented")
+
+
+def check_entry(entry, want, catalog, code):
+    facts = {_text(dt): dt.find_next_sibling("dd") for dt in entry.select("dl.xem-facts > dt")}
+    if want["statuses"]:
+        shown = _text(facts["HTTP"])
+        for status, h in zip(want["statuses"], code.http):
+            assert status in shown and catalog.sources[h.source].title in shown
+    else:
+        assert "HTTP" not in facts and "HTTP status" in _text(entry.select_one(".xem-undocumented"))
+    for name, key in (("Type", "type"), ("Retryable", "retryable")):
+        if want[key]:
+            assert _text(facts[name]).startswith(want[key]), (name, _text(facts[name]))
+        else:
+            assert name not in facts
+    assert _text(facts["Next action"]) == _plain(code.action)
+    diag = facts["Diagnostic"]
+    if want["command"]:
+        assert _text(diag.select_one(".xem-cmd code")) == want["command"]
+    else:
+        assert "(no dedicated diagnostic" in _text(diag)
+    caveat = diag.select_one(".xem-cmd-note")
+    assert (caveat is not None) == bool(want["caveat"])
+    if want["caveat"]:
+        assert _text(caveat) == "Caveat: " + _plain(want["caveat"])
+    deprecated = entry.select_one(".xem-deprecated")
+    assert (deprecated is not None) == (want["deprecated"] is not None)
+    if want["deprecated"]:
+        assert want["deprecated"].since in _text(deprecated)
+        if want["deprecated"].replacement:
+            assert deprecated.find("a", href=f"#{want['deprecated'].replacement}") is not None
+
+
+def check_row(row, want, code):
+    diag = row.select_one("td.xem-diag")
+    if want["command"]:
+        assert _text(diag.select_one(".xem-cmd code")) == want["command"]
+    else:
+        assert "(no dedicated diagnostic" in _text(diag)
+    assert (diag.select_one(".xem-cmd-note") is not None) == bool(want["caveat"])
+    assert _text(row.select_one("strong")) == _plain(code.action)
+    assert (row.select_one(".xem-badge.xem-deprecated") is not None) == (want["deprecated"] is not None)
+
+
+def check_site(site, catalog):
+    ts = BeautifulSoup((site / "troubleshooting/index.html").read_text(), "html.parser")
+    ec = BeautifulSoup((site / "error-codes/index.html").read_text(), "html.parser")
+    exported = {c["code"]: c for c in json.loads((site / "catalog.json").read_text())["codes"]}
+    lookup = {c["code"]: c for c in json.loads((site / "assets/lookup.json").read_text())["codes"]}
+    for code in catalog.codes:
+        want = expected(catalog, code)
+        check_row(ts.select_one(f'tr[data-place="row"][data-code="{code.code}"]'), want, code)
+        check_summary_row(ec.select_one(f'tr[data-place="summary"][data-code="{code.code}"]'), want)
+        check_entry(ec.select_one(f'[data-place="entry"][data-code="{code.code}"]'), want, catalog, code)
+        c = exported[code.code]
+        assert [h["status"] for h in c["http"]] == [h.status for h in code.http]
+        assert [f"{h['status']} ({h['scope']})" if h["scope"] else str(h["status"]) for h in c["http"]] == want["statuses"]
+        assert (c["retryable"], c["type"]) == (code.retryable.value, code.type.value)
+        assert c["diagnostic"]["command"] == want["command"]
+        assert (c["deprecated"] is None) == (want["deprecated"] is None)
+        facts = lookup[code.code]["facts"]
+        assert facts == (f"HTTP {' / '.join(want['statuses']) or 'not documented'} · "
+                         f"type {want['type'] or 'not documented'} · retryable {want['retryable'] or 'not documented'}")
+        assert lookup[code.code]["command"] == want["command"]
+        assert (lookup[code.code]["caveat"] is None) == (want["caveat"] is None)
+
+
+def test_every_fact_on_every_page_and_file_is_the_catalogs(site, catalog):
+    check_site(site, catalog)
+
+
+def test_explain_states_every_fact_of_every_code(catalog):
+    env = {**ENV, "PYTHONPATH": str(ROOT / "tools")}
+    for code in catalog.codes:
+        want = expected(catalog, code)
+        out = subprocess.run([sys.executable, "-m", "xemcat", "explain", code.code], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60).stdout
+        lines = {l.split()[0]: " ".join(l.split()[1:]) for l in out.splitlines() if l.startswith("  ") and l.split()}
+        assert lines["HTTP"] == (" / ".join(want["statuses"]) or "not documented"), code.code
+        assert lines["Type"] == (want["type"] or "not documented"), code.code
+        assert lines["Retryable"] == (want["retryable"] or "not documented"), code.code
+        assert lines["Diagnostic"].startswith(want["command"] or "(no dedicated diagnostic"), code.code
+
+
+DEPRECATED = """
+  - code: invocation_gone
+    description: The invocation was removed by retention.
+    http: unknown
+    retryable: unknown
+    type: unknown
+    action: Start a new invocation.
+    diagnostic:
+      command: xeroctl exec list
+    example:
+      message: The invocation is gone.
+      param: null
+    deprecated:
+      since: '2026-11-01'
+      replacement: invocation_not_found
+      reason: Merged into `invocation_not_found`.
+"""
+
+
+@pytest.fixture(scope="module")
+def deprecated_site(tmp_path_factory):
+    """The shipped catalog has no deprecated code: a copy with one, built."""
+    from conftest import copy_project
+    from xemcat.catalog import load_catalog
+    project = copy_project(tmp_path_factory.mktemp("deprecated") / "project")
+    section = project / "catalog/sections/06-lifecycle.yaml"
+    section.write_text(section.read_text() + DEPRECATED)
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project, load_catalog(project / "catalog")
+
+
+def test_a_deprecated_code_is_marked_everywhere_with_its_replacement(deprecated_site):
+    project, catalog = deprecated_site
+    assert catalog.by_code["invocation_gone"].deprecated is not None
+    check_site(project / "site", catalog)
+    out = xemcat("--catalog", "catalog", "explain", "invocation_gone", cwd=project).stdout
+    assert "DEPRECATED since 2026-11-01; use invocation_not_found." in out
+    listing = xemcat("--catalog", "catalog", "explain", "--list", cwd=project).stdout
+    assert "[deprecated]" in next(l for l in listing.splitlines() if l.startswith("invocation_gone"))
+
+
+@pytest.mark.parametrize("replacement, words", [("invocation_gone", "its own replacement"),
+                                                ("invocation_gonne", "not a code in the catalog")])
+def test_a_replacement_must_be_another_existing_code(project, replacement, words):
+    section = project / "catalog/sections/06-lifecycle.yaml"
+    section.write_text(section.read_text() + DEPRECATED.replace("replacement: invocation_not_found",
+                                                                f"replacement: {replacement}"))
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and words in result.stdout, result.stdout
+    assert result.stdout.startswith("catalog/sections/06-lifecycle.yaml:")
