@@ -220,3 +220,31 @@ def test_missing_catalog_is_one_problem_line(project):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "nowhere:1:1: (catalog): catalog directory not found (run from the project root, or pass --catalog)"]
+
+
+def test_a_status_listed_twice_in_one_code_is_refused(project):
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "      - status: 404\n        when: The tool is read through the tools-catalog route.",
+         "      - status: 400\n        when: The tool is read through the tools-catalog route.")
+    result, problems = check(project)
+    assert result.returncode == 1
+    assert any(p["file"].endswith("04-execution.yaml") and p["msg"] == "status 400 is listed twice" for p in problems), \
+        result.stdout
+
+
+def test_a_line_separator_in_a_one_line_field_is_refused(project):
+    edit(project / "catalog/sections/02-agents.yaml", "title: Agents", 'title: "Age\\u2028nts"')
+    result, problems = check(project)
+    assert result.returncode == 1 and any("U+2028" in p["msg"] for p in problems), result.stdout
+
+
+def test_a_prose_link_to_a_missing_anchor_is_located_in_the_catalog(project):
+    f = project / "catalog/sections/02-agents.yaml"
+    edit(f, "is unknown, for example", "is [unknown](#tool_executor_unavialable), for example")
+    result, problems = check(project)
+    assert result.returncode == 1
+    hit = [p for p in problems if "#tool_executor_unavialable" in p["msg"]]
+    assert hit and hit[0]["file"].endswith("02-agents.yaml") and int(hit[0]["line"]) == line_of(f, "unavialable")
+    assert "did you mean `tool_executor_unavailable`" in hit[0]["msg"]
+    edit(f, "(#tool_executor_unavialable)", "(#request-id)")  # a page's own anchor is a fine target
+    assert check(project)[0].returncode == 0

@@ -25,7 +25,7 @@ from .model import Catalog
 from .pages import CATALOG_JSON, LOOKUP_JSON, PAGES, SCHEMA_JSON, page_url
 from .problems import CatalogError
 from .render import RenderedPage, check_templates, fixed_anchors, render_all, render_contributing
-from .validate import page_anchor_problems
+from .validate import fragment_link_problems, page_anchor_problems
 
 # The file `xemcat pages` leaves in a directory it wrote: only such a directory is replaced.
 MARKER = ".xemcat-pages"
@@ -79,7 +79,8 @@ def check_catalog_templates(files: list[SourceFile], catalog_dir: Path, template
     catalog = catalog_from_files(files)
     docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
     sample, rendered = check_templates(catalog, templates_dir, docs, commands, cache)
-    if problems := page_anchor_problems(files, fixed_anchors(rendered, sample, templates_dir, docs, commands, cache)):
+    fixed = fixed_anchors(rendered, sample, templates_dir, docs, commands, cache)
+    if problems := page_anchor_problems(files, fixed) + fragment_link_problems(files, _anchors(catalog, rendered)):
         raise CatalogError(problems)
 
 
@@ -92,7 +93,8 @@ def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: b
     catalog = catalog_from_files(files)
     docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
     pages = render_all(catalog, templates_dir, docs, commands, cache)
-    if problems := page_anchor_problems(files, fixed_anchors(pages, catalog, templates_dir, docs, commands, cache)):
+    fixed = fixed_anchors(pages, catalog, templates_dir, docs, commands, cache)
+    if problems := page_anchor_problems(files, fixed) + fragment_link_problems(files, _anchors(catalog, pages)):
         raise CatalogError(problems)
     urls = {p.id: page_url(p.file) for p in PAGES}
     files = {
@@ -101,6 +103,12 @@ def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: b
         LOOKUP_JSON: json.dumps(index(catalog, urls), ensure_ascii=False, separators=(",", ":")) + "\n",
     }
     return SiteOutput(catalog, tuple(pages), files)
+
+
+def _anchors(catalog: Catalog, rendered: list[RenderedPage]) -> set[str]:
+    """Every anchor a `#link` in catalog prose may name: the pages' ids (of a sample render, too)
+    and every code and section of the whole catalog."""
+    return set().union(*(page.ids for page in rendered)) | set(catalog.by_code) | {s.id for s in catalog.sections}
 
 
 def contributing_without_catalog(catalog_dir: Path, templates_dir: Path) -> RenderedPage:

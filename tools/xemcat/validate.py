@@ -151,6 +151,24 @@ def page_anchor_problems(files: list[SourceFile], reserved: dict[str, str]) -> l
     return problems
 
 
+def fragment_link_problems(files: list[SourceFile], anchors: set[str]) -> list[Problem]:
+    """A `#anchor` link in prose names an anchor the pages have (``anchors``: every code, section
+    and page anchor). A typo would otherwise pass `check` and be found only in the built site,
+    page by page, without the catalog line."""
+    problems = []
+    for src in files:
+        for path, key, value in strings(src.data):
+            if key not in TEXT_KEYS or "](#" not in value:
+                continue
+            for href in text.link_targets(value):
+                if href.startswith("#") and href[1:] not in anchors:
+                    line, col = locate(src, path, href)
+                    problems.append(Problem(src.display, line, col, describe_path(src.data, path),
+                                            f"link to `{href}`: no such anchor on the pages"
+                                            f"{did_you_mean(href[1:], anchors)}"))
+    return problems
+
+
 def codes_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """Every code is defined once; a duplicate is reported at both places."""
     for src in cat.files:
