@@ -38,7 +38,8 @@ def test_the_escaping_covers_every_character_class_of_the_running_unicode():
             assert terminal.escape(ch) != ch, f"U+{cp:04X}"
     assert terminal.escape("Scope & Auth · 429 — ok ✓") == "Scope & Auth · 429 — ok ✓"
     assert terminal.line("a\nb\x1b[31m\u202e") == "a\\x0ab\\x1b[31m\\u202e"
-    assert terminal.line("x" * 5000) == "x" * 999 + "…"
+    assert terminal.line("x" * 5000) == "x" * 999 + "…" and terminal.line("x" * 1000) == "x" * 1000
+    assert terminal.escape("\U000e0041\u202e\x9b") == "\\U000e0041\\u202e\\x9b"
 
 
 @pytest.mark.parametrize("attack", TERMINAL_ATTACKS)

@@ -52,7 +52,7 @@ def workflow_command(command: str, properties: dict[str, object], message: str) 
     %25, %0D, %0A in the message and also %3A, %2C in property values; anything else would
     end the command early or forge another property or annotation."""
     def data(value: str) -> str:
-        return line(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return line(value).replace("%", "%25")  # line() left no CR or LF to encode as %0D, %0A
 
     def prop(value: object) -> str:
         return data(str(value)).replace(":", "%3A").replace(",", "%2C")

@@ -1,0 +1,65 @@
+"""Every rule of `validate.RULES` has a case that breaks it (issue 20): the rule alone finds a
+problem in the broken copy and none in the shipped catalog, and the whole check reports it.
+A new rule without a case here fails `test_every_rule_has_a_case`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+S02, S04, SITE, COMMANDS = "sections/02-agents.yaml", "sections/04-execution.yaml", "site.yaml", "commands.yaml"
+# rule -> (file, text, replacement): the smallest edit a writer could make that only this rule catches.
+RULE_CASES = {
+    "blocks_defined_once": (COMMANDS, "commands:\n", "identifiers: [x_y]\ncommands:\n"),
+    "command_forms_unique": (COMMANDS, "  - form: xeroctl keys <key-id>\n", "  - form: xeroctl keys\n"),
+    "section_ids_unique": (S02, "  id: agents\n", "  id: execution\n"),
+    "codes_unique": (S02, "  - code: candidate_not_found\n", "  - code: agent_not_found\n"),
+    "codes_are_not_section_ids": (S02, "  id: agents\n", "  id: internal_error\n"),
+    "diagnostics_match_registry": (S02, "command: xeroctl agents\n", "command: xeroctl agents doctor\n"),
+    "commands_are_inert": (S02, "command: xeroctl agents\n", "command: xeroctl agents; true\n"),
+    "statuses_say_when": (S04, "        when: The tool is read through the tools-catalog route.\n", ""),
+    "references_exist": (SITE, "    code: exec_tool_not_found\n", "    code: exec_tool_not_fund\n"),
+    "no_placeholders_left": (S02, "  title: Agents\n", "  title: TODO name the section\n"),
+    "sources_exist": (S04, "        source: error-codes\n", "        source: error-codez\n"),
+    "code_references_exist": (S02, "is unknown, for example", "is `agent_not_fund`, for example"),
+    "links_are_safe": (S02, "is unknown, for example", "is [unknown](javascript:alert(1)), for example"),
+    "text_is_printable": (S02, "  title: Agents\n", '  title: "Age\\u200bnts"\n'),
+}
+
+
+def _files(catalog_dir: Path):
+    from xemcat.catalog import catalog_files
+    from xemcat.loader import load_file
+    from xemcat.schema import CatalogSchema
+    from xemcat.validate import CatalogFiles
+    files = [src for src, _ in (load_file(p, str(p.relative_to(catalog_dir))) for p in catalog_files(catalog_dir))]
+    schema = CatalogSchema(catalog_dir / "schema.json", "schema.json")
+    return CatalogFiles([f for f in files if isinstance(f.data, dict)], schema.envelope_types, True, "catalog"), files, schema
+
+
+def test_every_rule_has_a_case():
+    from xemcat.validate import RULES
+    assert {rule.__name__ for rule in RULES} == set(RULE_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(RULE_CASES))
+def test_each_rule_finds_its_case_and_nothing_in_the_shipped_catalog(tmp_path, name):
+    from xemcat.validate import RULES, rule_problems
+    rule = next(r for r in RULES if r.__name__ == name)
+    shipped, _, _ = _files(ROOT / "catalog")
+    assert list(rule(shipped)) == [], name
+    copy = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", copy)
+    rel, old, new = RULE_CASES[name]
+    text = (copy / rel).read_text(encoding="utf-8")
+    assert old in text, (name, old)
+    (copy / rel).write_text(text.replace(old, new, 1), encoding="utf-8")
+    broken, files, schema = _files(copy)
+    found = list(rule(broken))
+    assert found, f"{name} finds nothing in its case"
+    assert all(p.line >= 1 for p in found)
+    assert set(found) <= set(rule_problems(files, "catalog", schema.envelope_types)), name  # and check reports it
