@@ -24,7 +24,7 @@ from conftest import GENERATED, edit, mkdocs_build, run, serve, xemcat
 # Looks like markup to some processor on the way; must stay text. The marker ties a payload to
 # the field it was put in.
 LITERAL = ('<script>alert("{m}")</script><img src=x onerror=alert("{m}")> {{: autofocus onfocus=alert("{m}") }} '
-           '{{#x}} !!! danger "{m}" {{{{ 7*7 }}}}{{% raw %}} ](javascript:alert("{m}")) [b](#x){{: onclick=alert(1) }} '
+           '{{#x}} !!! danger "{m}" {{{{ 7*7 }}}}{{% raw %}} ](javascript:alert("{m}")) [b](#overview){{: onclick=alert(1) }} '
            '&lt;b&gt; <b onmouseover=alert("{m}")>{m}</b>')
 # Script-capable or ambiguous link targets: `check` refuses each in any prose field.
 BAD_LINKS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java&#x09;script:alert(1)", "&#106;avascript:alert(1)",
