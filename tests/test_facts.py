@@ -48,6 +48,11 @@ def _plain(md: str) -> str:
 
 def check_summary_row(row, want):
     cells = {td["data-label"]: td for td in row.find_all("td")}
+    code = cells["Code"].find("code")
+    # A long code may wrap only after its separators: a <wbr> after each `_`, none elsewhere.
+    assert [str(n) for n in code.contents if getattr(n, "name", None) is None] == \
+        [part + "_" for part in code.get_text("").split("_")[:-1]] + [code.get_text("").split("_")[-1]]
+    assert len(code.find_all("wbr")) == code.get_text("").count("_")
     http, retry, kind = _text(cells["HTTP"]), _text(cells["Retryable"]), _text(cells["Type"])
     assert http == (" / ".join(want["statuses"]) or "—not documented")
     assert retry == (want["retryable"] or "—not documented")

@@ -204,11 +204,16 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
     for c in compare(old, new):
         if not c.breaking:
             continue
-        if c.kind == "removed":  # located where the code was in the base revision
+        if c.kind == "removed":
+            # Reported on the file it was in as that file is now (its `codes:` line: the base
+            # revision's line number would point at another entry), naming where it was.
             file, line, col = old_places[c.code]
-            out.append(Problem(file, line, col, f"codes.{c.code}",
-                               f"breaking: `{c.code}` was removed without being deprecated first; restore it "
-                               f"with `deprecated: {{since, replacement, reason}}` and remove it in a later revision"))
+            now = next((src for src in files if src.display == file), None)
+            here = now.pos(("codes",), key=True) if now is not None and "codes" in now.data else (1, 1)
+            out.append(Problem(file, *here, f"codes.{c.code}",
+                               f"breaking: `{c.code}` was removed without being deprecated first (it was at line "
+                               f"{line} at {base}); restore it with `deprecated: {{since, replacement, reason}}` "
+                               "and remove it in a later revision"))
             continue
         src, i = where[c.code]
         if marked(c.code, new_markers, old_markers):
