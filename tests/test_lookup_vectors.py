@@ -28,6 +28,14 @@ def load_vectors() -> list[dict]:
 VECTORS = load_vectors()
 
 
+def _catalog():
+    from xemcat.catalog import load_catalog
+    return load_catalog(ROOT / "catalog")
+
+
+CATALOG = _catalog()
+
+
 @pytest.fixture(scope="module")
 def data(site):
     return json.loads((site / "assets" / "lookup.json").read_text(encoding="utf-8"))
@@ -64,7 +72,9 @@ def test_the_vectors_cover_every_kind_of_input():
     kinds = {v["kind"] for v in VECTORS}
     assert len(VECTORS) >= 200
     assert {"code", "typo: letter dropped", "prefix", "envelope", "raw response", "message", "message fragment",
-            "no code, known type", "broken or odd JSON", "edge or hostile", "long"} <= kinds
+            "no code, known type", "broken or odd JSON", "edge or hostile", "long", "fragment: JSON pair",
+            "fragment: key=value", "fragment: Python repr", "fragment: upper case, hyphens", "fragment: URL",
+            "bare status", "status line only"} <= kinds
 
 
 def test_python_and_the_browser_give_identical_answers_to_every_vector(python_answers, browser_answers):
@@ -82,6 +92,10 @@ def test_each_vector_gets_what_its_input_names(python_answers):
             wrong[v["input"][:60]] = answer["code"]
         if "type" in expect and (answer["type"], answer["code"]) != (expect["type"], None):
             wrong[v["input"][:60]] = (answer["type"], answer["code"])
+        if "status" in expect:  # the codes documented with that status, none invented
+            documented = [c.code for c in CATALOG.codes if expect["status"] in [h.status for h in c.http]]
+            if (answer["status"], answer["status_codes"]) != (expect["status"], documented):
+                wrong[v["input"][:60]] = (answer["status"], answer["status_codes"])
     assert wrong == {}
 
 
@@ -114,7 +128,8 @@ def test_explain_prints_the_same_answer(python_answers):
         out = subprocess.run([sys.executable, "-m", "xemcat", "explain", "-", "--json"], cwd=ROOT, env=env,
                              input=VECTORS[i]["input"].encode("utf-8", "surrogatepass"), capture_output=True, timeout=60)
         assert json.loads(out.stdout) == python_answers[i], VECTORS[i]["input"][:80]
-        assert out.returncode == (0 if python_answers[i]["code"] or python_answers[i]["type"] else 1)
+        answer = python_answers[i]
+        assert out.returncode == (0 if answer["code"] or answer["type"] or answer["status_codes"] else 1)
 
 
 def _fuzz_inputs(n: int = 300, seed: int = 19) -> list[str]:

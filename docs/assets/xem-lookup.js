@@ -18,6 +18,7 @@
     Object.keys(p).forEach(function (k) { if (k !== "lenient_field") re[k] = new RegExp(p[k]); });
     re.controlAll = new RegExp(p.control, "g");
     re.wordAll = new RegExp(p.word, "g");
+    re.tokenAll = new RegExp(p.token, "g");
     return re;
   }
 
@@ -61,7 +62,7 @@
   function interpret(text, data) {
     var re = data._re || (data._re = compile(data));
     var found = { code: null, candidates: [], type: null, type_codes: [], status: null, request_id: null, retry: {},
-                  rate_limited: false, notes: [] };
+                  rate_limited: false, status_codes: [], notes: [] };
     Object.defineProperty(found, "_parts", { value: [], enumerable: false });
     if (codePoints(text) > data.max_input) {
       note(found, data, "too_large", { kib: Math.floor(data.max_input / 1024) });
@@ -86,7 +87,9 @@
       }
     } else {
       var token = trim(body, data.quotes);
-      if (whole(re.name, token)) byName(token, data, found);
+      if (whole(re.status, token) || (!token && found.status !== null)) byStatus(token ? parseInt(token, 10) : found.status, data, found);
+      else if (namedIn(text, data, found, re)) { /* found; the whole paste: a URL line reads like a header */ }
+      else if (whole(re.name, token)) byName(token, data, found);
       else if (body) byMessage(body, data, found, false, re);
     }
     var rate = data.rate_limit.status;
@@ -132,8 +135,31 @@
     return isObject(error) && Object.keys(error).length ? error : null;
   }
 
+  function spelled(word) { return word.toLowerCase().replace(/-/g, "_"); }
+
+  function namedIn(text, data, found, re) {
+    var names = {}, named = [];
+    data.codes.forEach(function (c) { names[c.code] = 1; });
+    (text.toLowerCase().match(re.tokenAll) || []).forEach(function (t) {
+      t = spelled(t);
+      if (has(names, t) && named.indexOf(t) < 0) named.push(t);
+    });
+    if (named.length === 1) found.code = named[0];
+    else if (named.length) {
+      found.candidates = named.slice(0, 8);
+      note(found, data, "several_named", { count: named.length });
+    }
+    return named.length > 0;
+  }
+
+  function byStatus(status, data, found) {
+    found.status = status;
+    found.status_codes = data.codes.filter(function (c) { return c.statuses.indexOf(status) >= 0; })
+      .map(function (c) { return c.code; });
+  }
+
   function byName(word, data, found) {
-    word = word.toLowerCase();
+    word = spelled(word);
     var names = data.codes.map(function (c) { return c.code; });
     if (names.indexOf(word) >= 0) { found.code = word; return; }
     var starting = names.filter(function (n) { return n.indexOf(word) === 0 || n.indexOf("_" + word) >= 0; });
@@ -267,6 +293,10 @@
       codeLinks(list, found.type_codes, pages.troubleshooting);
       out.appendChild(list);
       out.appendChild(link(pages.error_codes + "#type-" + type.type, say(data, "more_on_type", { type: type.type })));
+    } else if (found.status_codes.length) {
+      var listed = el("p", say(data, "status_codes", { status: found.status }) + " ");
+      codeLinks(listed, found.status_codes, pages.troubleshooting);
+      out.appendChild(listed);
     } else {
       var none = el("p", found.candidates.length ? say(data, "no_single_code", {}) + " " : say(data, "nothing_found", {}));
       codeLinks(none, found.candidates, pages.troubleshooting);

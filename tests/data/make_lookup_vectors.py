@@ -44,6 +44,12 @@ def main() -> None:
         add("message", c.example_message)
         words = c.example_message.split()
         add("message fragment", " ".join(words[: max(2, len(words) // 2)]))
+        # Fragments of what operators hold (issue 21): the code is right there, in any spelling.
+        add("fragment: JSON pair", f'"code": "{c.code}"', {"code": c.code})
+        add("fragment: key=value", f"level=error code={c.code} request_id=abc", {"code": c.code})
+        add("fragment: Python repr", f"{{'error': {{'code': '{c.code}', 'type': None}}}}", {"code": c.code})
+        add("fragment: upper case, hyphens", c.code.upper().replace("_", "-"), {"code": c.code})
+        add("fragment: URL", f"https://docs.example/errors/{c.code}?ref=log", {"code": c.code})
     statuses = [400, 401, 403, 404, 409, 429, 500, 503]
     for c in catalog.codes[::2]:
         status = c.http[0].status if c.http else rnd.choice(statuses)
@@ -52,6 +58,9 @@ def main() -> None:
                             f"\r\n{body}", {"code": c.code})
         add("raw response HTTP/2, header case", f"HTTP/2 {status}\nX-Request-Id: r-{rnd.randrange(10**6)}\n"
                                                 f"retry-after: 3\n\n{body}", {"code": c.code})
+    for status in sorted({h.status for c in catalog.codes for h in c.http}) + [418]:
+        add("bare status", str(status), {"status": status})
+        add("status line only", f"HTTP/1.1 {status} X\n\n", {"status": status})
     for t in catalog.envelope_types:
         add("no code, known type", json.dumps({"error": {"message": "refused", "type": t.type, "code": None}}),
             {"type": t.type})

@@ -136,7 +136,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         found = interpret(pasted, data)
         if args.json:
             print(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
-            return 0 if found.code or found.type else 1
+            return 0 if found.code or found.type or found.status_codes else 1
         text, ok = explain_paste(catalog, found, data, args.site_url)
         print(text, file=sys.stdout if ok else sys.stderr)
         return 0 if ok else 1

@@ -65,6 +65,8 @@ def explain_paste(catalog: Catalog, found: Lookup, data: dict[str, Any], site_ur
                 f"  {say['what_to_do']} {joined(advice['advice'])}"
                 + (f" ({say['general_guidance']})" if advice["general"] else ""),
                 f"  {listed} " + (", ".join(found.type_codes) or say["none"])]
+    elif found.status_codes:
+        out.append(f"{say['status_codes'].format(status=found.status)} " + ", ".join(found.status_codes))
     elif found.candidates:
         out.append(f"{say['no_single_code']} " + ", ".join(found.candidates))
     else:
@@ -79,4 +81,4 @@ def explain_paste(catalog: Catalog, found: Lookup, data: dict[str, Any], site_ur
     if found.request_id:
         header = data["correlation_header"]
         out.append(f"\n{header['name']}: {found.request_id}\n  {say['quote_request_id']} {joined(header['advice'])}")
-    return "\n".join(out), bool(found.code or found.type)
+    return "\n".join(out), bool(found.code or found.type or found.status_codes)

@@ -42,6 +42,10 @@ PATTERNS = {
     "header": "^([A-Za-z0-9-]{1,64}):[ \\t]*(.*)$",
     "name": "^[A-Za-z0-9_.-]{1,80}$",
     "word": "[a-z0-9']+",
+    # A code as it may be written anywhere in a paste (`code=X`, `'code': 'X'`, X-Y, X in a
+    # URL or a stack trace), matched after lower-casing, with `-` read as `_`.
+    "token": "[a-z0-9]+(?:[_-][a-z0-9]+)*",
+    "status": "^[1-5][0-9][0-9]$",
     # A field of an envelope whose JSON is broken (KEY is replaced by the field's name); a value
     # may be cut off where the paste ends: take what is there.
     "lenient_field": '"KEY"[ \\t\\r\\n]*:[ \\t\\r\\n]*"([^"\\\\]{1,300})',
@@ -120,6 +124,7 @@ class Lookup:
     request_id: str | None = None
     retry: dict[str, Any] = field(default_factory=dict)  # retry_after, retry_strategy, Retry-After
     rate_limited: bool = False
+    status_codes: list[str] = field(default_factory=list)  # a bare status: the codes documented with it
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -161,7 +166,11 @@ def interpret(pasted: str, data: dict[str, Any]) -> Lookup:
                 found.status is None or not c["statuses"] or found.status in c["statuses"])]
     else:
         token = _trim(body, data["quotes"])
-        if _RE["name"].fullmatch(token):
+        if _RE["status"].fullmatch(token) or (not token and found.status is not None):
+            _status(int(token) if token else found.status, data, found)
+        elif _named_in(pasted, data, found):  # the whole paste: a URL line reads like a header
+            pass
+        elif _RE["name"].fullmatch(token):
             _name(token, data, found)
         elif body:
             _message(body, data, found)
@@ -229,9 +238,33 @@ def _read_envelope(body: str, found: Lookup, data: dict[str, Any]) -> dict[str, 
     return error if isinstance(error, dict) and error else None
 
 
+def _spelled(word: str) -> str:
+    """A code as the catalog spells it: lower case, `_` where a writer may put `-`."""
+    return word.lower().replace("-", "_")
+
+
+def _named_in(text: str, data: dict[str, Any], found: Lookup) -> bool:
+    """Codes of the catalog written anywhere in the text. One: that is the answer. Several: the
+    candidates, in the order they appear. An exact code beats any message similarity."""
+    names = {c["code"] for c in data["codes"]}
+    named = list(dict.fromkeys(t for t in map(_spelled, _RE["token"].findall(text.lower())) if t in names))
+    if len(named) == 1:
+        found.code = named[0]
+    elif named:
+        found.candidates = named[:PREFIX_MAX]
+        found.notes.append(_say(data, "several_named", count=len(named)))
+    return bool(named)
+
+
+def _status(status: int, data: dict[str, Any], found: Lookup) -> None:
+    """A bare HTTP status: the codes documented with it."""
+    found.status = status
+    found.status_codes = [c["code"] for c in data["codes"] if status in c["statuses"]]
+
+
 def _name(word: str, data: dict[str, Any], found: Lookup) -> None:
     """An `error.code` value, whole or the start of one."""
-    word = word.lower()
+    word = _spelled(word)
     names = [c["code"] for c in data["codes"]]
     if word in names:
         found.code = word

@@ -35,6 +35,8 @@ LOOKUP = {
     "unknown_code": "{word} is not a code in the catalog.",
     "several_codes": "{count} codes match {word}.",
     "no_message_match": "No code's message matches this text closely.",
+    "several_named": "The paste names {count} codes.",
+    "status_codes": "Codes documented with HTTP {status}:",
     "no_single_code": "No single code matches. Closest codes:",
     "nothing_found": "No code found in the paste.",
     "type_without_code": "The envelope has no code; its type is {type}.",
