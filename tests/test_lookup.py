@@ -184,3 +184,26 @@ def test_explain_prefix_shows_the_entry_or_the_candidates():
     assert one.returncode == 0 and one.stdout.decode().startswith("scope_insufficient")
     many = explain(b"", "not_found")
     assert many.returncode == 1 and "project_not_found" in many.stderr.decode() and "codes match" in many.stderr.decode()
+
+
+def test_enter_looks_up_and_shift_enter_adds_a_line(box):
+    box.fill("#xem-lookup-input", "")
+    box.locator("#xem-lookup-input").press_sequentially("internal_error")
+    box.locator("#xem-lookup-input").press("Shift+Enter")
+    assert box.input_value("#xem-lookup-input") == "internal_error\n"
+    box.locator("#xem-lookup-input").press("Enter")
+    box.wait_for_function("() => !document.querySelector('.xem-lookup-result').hidden")
+    assert box.text_content(".xem-lookup-code strong") == "internal_error"
+    assert box.input_value("#xem-lookup-input") == "internal_error\n"  # Enter submitted, added nothing
+
+
+def test_a_deep_link_keeps_its_fragment(browser, site):
+    with serve(site) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/troubleshooting/#invocation_terminal")
+        page.wait_for_timeout(800)
+        page.mouse.wheel(0, 200)
+        page.wait_for_timeout(500)
+        assert page.url.endswith("/troubleshooting/#invocation_terminal"), page.url
+        ctx.close()

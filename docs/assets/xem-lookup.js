@@ -351,6 +351,13 @@
                 error_codes: new URL(d.pages.error_codes, root).href };
       box.hidden = false;
     }).catch(function () { /* no lookup.json: the box stays hidden, the page works as before */ });
+    input.addEventListener("keydown", function (e) {
+      // Enter looks up, as in a search box; Shift+Enter starts a new line of a longer paste.
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        if (form.requestSubmit) form.requestSubmit(); else form.dispatchEvent(new Event("submit", { cancelable: true }));
+      }
+    });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       if (!data) return;
