@@ -42,3 +42,23 @@ def test_allowed_links(href):
 ])
 def test_refused_links_and_why(href, reason):
     assert link_problem(href) == reason
+
+
+@pytest.mark.parametrize("href, refused", [
+    ("https://u@evil.example/", True), ("https:u@evil.example/", True), ("http:\\\\u@evil.example/", True),
+    ("https://a\\@b/", False),  # the backslash ends the host: the browser goes to `a`
+    ("https://a/b@c", False), ("https://a?x=b@c", False), ("https://a#b@c", False), ("mailto:ops@example.org", False),
+])
+def test_a_user_name_is_found_where_the_browser_reads_the_host(href, refused):
+    assert (link_problem(href) is not None) == refused, href
+
+
+def test_a_long_scheme_is_named_in_twenty_characters():
+    assert link_problem("a" * 30 + ":x") == f"uses the scheme `{'a' * 20}:`; {ALLOWED}"
+
+
+def test_plain_urls_and_typography_stay_as_written():
+    """linkify and typographer are off: prose links only where the writer wrote a link."""
+    from xemcat.text import inline
+    assert inline('"quoted" -- (c) see https://example.org now') == \
+        "&quot;quoted&quot; -- (c) see https://example.org now"

@@ -28,6 +28,7 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _URL_TRIM = "".join(chr(c) for c in range(0x21))
 _URL_DROP = str.maketrans("", "", "\t\n\r")
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_PATH_START = re.compile(r"[/?#]")
 
 
 def link_problem(href: str) -> str | None:
@@ -38,17 +39,22 @@ def link_problem(href: str) -> str | None:
         return f"contains a control character; {allowed}"
     if url.startswith(("//", "\\\\", "/\\", "\\/")):
         return f"is protocol-relative; {allowed} (write the full https:// address)"
-    first = re.split(r"[/?#]", url, maxsplit=1)[0]
+    first = _PATH_START.split(url, maxsplit=1)[0]
     if ":" not in first:
         return None  # relative path, query or fragment
     scheme = _SCHEME.fullmatch(first[: first.index(":") + 1])
     if scheme and scheme.group(1).lower() in ALLOWED_SCHEMES:
-        if scheme.group(1).lower() != "mailto" and "@" in re.split(r"[/?#]", url[len(first) + 2:].replace("\\", "/"),
-                                                                      maxsplit=1)[0]:
+        if scheme.group(1).lower() in ("http", "https") and "@" in _authority(url[scheme.end():]):
             # https://trusted.example@evil.example/ goes to evil.example: the part before @ is a user name.
             return "carries a user name or password before `@`, which hides the real host; link to the host itself"
         return None
     return f"uses the scheme `{first[: first.index(':')][:20]}:`; {allowed}"
+
+
+def _authority(rest: str) -> str:
+    """The host part of what follows `http:`/`https:`, as a browser reads it: backslashes count
+    as slashes, and the slashes before the host are optional (`https:u@h` is https://u@h/)."""
+    return _PATH_START.split(rest.replace("\\", "/").lstrip("/"), maxsplit=1)[0]
 
 
 def _md() -> MarkdownIt:
