@@ -120,6 +120,25 @@ def pytest_report_header(config):
     return f"browser tests: {path or 'the Chromium Playwright installed (no system Chromium found)'}"
 
 
+@contextlib.contextmanager
+def open_page(browser, site: Path, path: str = "/", width: int = 1280, height: int = 900, ready: str | None = None):
+    """A page of the built site in its own browser context, served on loopback for the block;
+    ``ready``: a selector to wait for (the look-up box shows once its script has read lookup.json)."""
+    with serve(site) as url:
+        ctx = browser.new_context(viewport={"width": width, "height": height})
+        page = ctx.new_page()
+        page.goto(url + path)
+        if ready:
+            page.wait_for_selector(ready)
+        try:
+            yield page
+        finally:
+            ctx.close()
+
+
+LOOKUP_READY = ".xem-lookup:not([hidden])"
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import Error, sync_playwright

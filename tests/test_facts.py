@@ -12,7 +12,7 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ENV, ROOT, edit, mkdocs_build, xemcat
+from conftest import ENV, ROOT, mkdocs_build, xemcat
 
 
 def _text(el) -> str:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ENV, ROOT, edit, mkdocs_build, serve, xemcat
+from conftest import ENV, LOOKUP_READY, ROOT, edit, mkdocs_build, open_page, xemcat
 
 SECTION = "catalog/sections/02-agents.yaml"
 # What a terminal must never receive raw: CSI, OSC (window title), BEL, a C1 CSI, a bidi
@@ -158,18 +158,13 @@ def test_invisible_formatting_is_refused_in_every_kind_of_field(project, char, w
 
 
 def test_a_pasted_bidi_character_cannot_reorder_the_answer(browser, site):
-    with serve(site) as url:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
-        page.goto(url + "/")
-        page.wait_for_selector(".xem-lookup:not([hidden])")
+    with open_page(browser, site, ready=LOOKUP_READY) as page:
         page.fill("#xem-lookup-input", 'x-request-id: abc\u202e123\n\n{"error": {"code": "no_such_\\u202ecode"}}')
         page.click(".xem-lookup button[type=submit]")
         shown = page.evaluate("""() => {
             const r = document.querySelector('.xem-lookup-result');
             return {text: r.textContent, isolated: [...r.querySelectorAll('bdi')].map(b => b.textContent)};
         }""")
-        ctx.close()
     assert "abc123" in shown["text"]  # dropped from the paste: it was invisible
     assert "no_such_\u202ecode" in shown["isolated"]  # decoded from JSON: shown, but isolated
     assert "abc123" in shown["isolated"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, ROOT, serve
+from conftest import ENV, LOOKUP_READY, ROOT, open_page
 
 VECTORS_FILE = Path(__file__).parent / "data" / "lookup_vectors.json"
 
@@ -49,13 +49,8 @@ def python_answers(data):
 
 @pytest.fixture(scope="module")
 def browser_page(browser, site):
-    with serve(site) as url:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
-        page.goto(url + "/")
-        page.wait_for_selector(".xem-lookup:not([hidden])")
+    with open_page(browser, site, ready=LOOKUP_READY) as page:
         yield page
-        ctx.close()
 
 
 @pytest.fixture(scope="module")

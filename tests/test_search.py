@@ -9,17 +9,13 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import serve
+from conftest import open_page
 
 
 @pytest.fixture(scope="module")
 def search_page(browser, site):
-    with serve(site) as url:
-        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = ctx.new_page()
-        page.goto(url + "/")
+    with open_page(browser, site) as page:
         yield page
-        ctx.close()
 
 
 def hits(page, query: str) -> list[str]:
