@@ -207,3 +207,17 @@ def test_a_deep_link_keeps_its_fragment(browser, site):
         page.wait_for_timeout(500)
         assert page.url.endswith("/troubleshooting/#invocation_terminal"), page.url
         ctx.close()
+
+
+@pytest.mark.parametrize("paste", ["brand_new_code", '{"error": {"code": "brand_new_code", "type": "invalid_request_error"}}',
+                                   'HTTP/1.1 400 X\n\n{"error": {"code": "brand_new_code"}}',
+                                   '{"error": {"type": "service_unavailable_error", "message": "try later"}}'])
+def test_what_the_catalog_does_not_know_gets_one_answer_however_it_is_pasted(box, paste):
+    """A code or an envelope type the catalog does not document: say so, keep the request id,
+    and where to tell the writers, the same whether the code came bare or in an envelope."""
+    got = ask(box, paste)
+    assert "Not documented here yet: keep the response's x-request-id header" in got["text"], got["text"]
+    assert any(link.endswith("contributing/#adding-or-changing-a-code") for link in got["links"]), got["links"]
+    assert ("brand_new_code is not a code in the catalog." in got["text"]) == ("brand_new_code" in paste)
+    assert ("Its type service_unavailable_error is not one the catalog documents." in got["text"]) == \
+        ("service_unavailable" in paste)

@@ -84,6 +84,9 @@
         found.type_codes = data.codes.filter(function (c) {
           return c.type === type && (found.status === null || !c.statuses.length || c.statuses.indexOf(found.status) >= 0);
         }).map(function (c) { return c.code; });
+      } else if (found.code === null && type) {
+        note(found, data, "unknown_type", { type: type });
+        reportMissing(data, found);
       }
     } else {
       var token = trim(body, data.quotes);
@@ -135,6 +138,12 @@
     return isObject(error) && Object.keys(error).length ? error : null;
   }
 
+  /* A code or a type the catalog does not know: the same next step, however it was pasted. */
+  function reportMissing(data, found) {
+    var values = { header: data.correlation_header.name };
+    if (found.notes.indexOf(say(data, "report_missing", values)) < 0) note(found, data, "report_missing", values);
+  }
+
   function spelled(word) { return word.toLowerCase().replace(/-/g, "_"); }
 
   function namedIn(text, data, found, re) {
@@ -166,7 +175,7 @@
     if (starting.length === 1) { found.code = starting[0]; return; }
     found.candidates = starting.length ? starting.slice(0, 8) : closest(word, names);
     if (starting.length) note(found, data, "several_codes", { count: starting.length, word: word });
-    else note(found, data, "unknown_code", { word: word });
+    else { note(found, data, "unknown_code", { word: word }); reportMissing(data, found); }
   }
 
   function pairs(s) {
@@ -275,6 +284,11 @@
       var shown = el("p", null, "xem-lookup-note");
       shown.appendChild(phraseNode(data, p[0], p[1]));
       out.appendChild(shown);
+      if (p[0] === "report_missing") {
+        var where = el("p", null, "xem-lookup-report");
+        where.appendChild(link(pages.contributing + "#adding-or-changing-a-code", say(data, "how_to_add", {})));
+        out.appendChild(where);
+      }
     });
     var byCode = {};
     data.codes.forEach(function (c) { byCode[c.code] = c; });
@@ -348,7 +362,8 @@
       // The pages' URLs are from the site root; lookup.json is in assets/ under it.
       var root = new URL("../", source);
       pages = { troubleshooting: new URL(d.pages.troubleshooting, root).href,
-                error_codes: new URL(d.pages.error_codes, root).href };
+                error_codes: new URL(d.pages.error_codes, root).href,
+                contributing: new URL(d.pages.contributing, root).href };
       box.hidden = false;
     }).catch(function () { /* no lookup.json: the box stays hidden, the page works as before */ });
     input.addEventListener("keydown", function (e) {

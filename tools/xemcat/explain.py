@@ -56,6 +56,9 @@ def explain_paste(catalog: Catalog, found: Lookup, data: dict[str, Any], site_ur
     """The answer to a paste (see lookup.py) for a terminal; False when no code or type was found."""
     say = data["phrases"]
     out = [terminal.line(note) for note in found.notes]  # a note may quote the paste: one line, escaped
+    if say["report_missing"].format(header=data["correlation_header"]["name"]) in found.notes:
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        out.append(f"  {say['how_to_add']}: {base}{page_url(PAGE['contributing'].file)}#adding-or-changing-a-code")
     if found.code:
         out.append(explain_code(catalog, found.code, site_url))
     elif found.type:

@@ -164,6 +164,9 @@ def interpret(pasted: str, data: dict[str, Any]) -> Lookup:
             found.type = envelope_type
             found.type_codes = [c["code"] for c in data["codes"] if c["type"] == envelope_type and (
                 found.status is None or not c["statuses"] or found.status in c["statuses"])]
+        elif found.code is None and envelope_type:
+            found.notes.append(_say(data, "unknown_type", type=envelope_type))
+            _report_missing(data, found)
     else:
         token = _trim(body, data["quotes"])
         if _RE["status"].fullmatch(token) or (not token and found.status is not None):
@@ -274,8 +277,18 @@ def _name(word: str, data: dict[str, Any], found: Lookup) -> None:
         found.code = starting[0]
         return
     found.candidates = starting[:PREFIX_MAX] or _closest(word, names)
-    found.notes.append(_say(data, "several_codes", count=len(starting), word=word) if starting
-                       else _say(data, "unknown_code", word=word))
+    if starting:
+        found.notes.append(_say(data, "several_codes", count=len(starting), word=word))
+    else:
+        found.notes.append(_say(data, "unknown_code", word=word))
+        _report_missing(data, found)
+
+
+def _report_missing(data: dict[str, Any], found: Lookup) -> None:
+    """A code or a type the catalog does not know: the same next step, however it was pasted."""
+    note = _say(data, "report_missing", header=data["correlation_header"]["name"])
+    if note not in found.notes:
+        found.notes.append(note)
 
 
 def _pairs(word: str) -> set[str]:

@@ -36,6 +36,10 @@ LOOKUP = {
     "several_codes": "{count} codes match {word}.",
     "no_message_match": "No code's message matches this text closely.",
     "several_named": "The paste names {count} codes.",
+    "unknown_type": "Its type {type} is not one the catalog documents.",
+    "report_missing": "Not documented here yet: keep the response's {header} header, act on its HTTP status, "
+                      "and tell the catalog's writers.",
+    "how_to_add": "How a code is added to the catalog (Contributing)",
     "status_codes": "Codes documented with HTTP {status}:",
     "no_single_code": "No single code matches. Closest codes:",
     "nothing_found": "No code found in the paste.",
