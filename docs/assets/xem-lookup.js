@@ -165,6 +165,7 @@
     found.status = status;
     found.status_codes = data.codes.filter(function (c) { return c.statuses.indexOf(status) >= 0; })
       .map(function (c) { return c.code; });
+    if (!found.status_codes.length) note(found, data, "no_status_codes", { status: status, header: data.correlation_header.name });
   }
 
   function byName(word, data, found) {

@@ -263,6 +263,8 @@ def _status(status: int, data: dict[str, Any], found: Lookup) -> None:
     """A bare HTTP status: the codes documented with it."""
     found.status = status
     found.status_codes = [c["code"] for c in data["codes"] if status in c["statuses"]]
+    if not found.status_codes:  # say so, rather than "no code found" alone
+        found.notes.append(_say(data, "no_status_codes", status=status, header=data["correlation_header"]["name"]))
 
 
 def _name(word: str, data: dict[str, Any], found: Lookup) -> None:

@@ -41,6 +41,8 @@ LOOKUP = {
                       "and tell the catalog's writers.",
     "how_to_add": "How a code is added to the catalog (Contributing)",
     "status_codes": "Codes documented with HTTP {status}:",
+    "no_status_codes": "No code is documented with HTTP {status}; keep the response's {header} header and act on "
+                       "the status itself.",
     "no_single_code": "No single code matches. Closest codes:",
     "nothing_found": "No code found in the paste.",
     "type_without_code": "The envelope has no code; its type is {type}.",
