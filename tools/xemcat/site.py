@@ -79,9 +79,7 @@ def check_catalog_templates(files: list[SourceFile], catalog_dir: Path, template
     catalog = catalog_from_files(files)
     docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
     sample, rendered = check_templates(catalog, templates_dir, docs, commands, cache)
-    fixed = fixed_anchors(rendered, sample, templates_dir, docs, commands, cache)
-    if problems := page_anchor_problems(files, fixed) + fragment_link_problems(files, _anchors(catalog, rendered)):
-        raise CatalogError(problems)
+    _check_anchors(files, catalog, sample, rendered, templates_dir, docs, commands, cache)
 
 
 def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: bool = False) -> SiteOutput:
@@ -93,22 +91,26 @@ def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: b
     catalog = catalog_from_files(files)
     docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
     pages = render_all(catalog, templates_dir, docs, commands, cache)
-    fixed = fixed_anchors(pages, catalog, templates_dir, docs, commands, cache)
-    if problems := page_anchor_problems(files, fixed) + fragment_link_problems(files, _anchors(catalog, pages)):
-        raise CatalogError(problems)
+    _check_anchors(files, catalog, catalog, pages, templates_dir, docs, commands, cache)
     urls = {p.id: page_url(p.file) for p in PAGES}
-    files = {
+    published_files = {
         CATALOG_JSON: catalog_json(catalog, site_url, urls, published=published),
         SCHEMA_JSON: (catalog_dir / "schema.json").read_text(encoding="utf-8"),
         LOOKUP_JSON: json.dumps(index(catalog, urls), ensure_ascii=False, separators=(",", ":")) + "\n",
     }
-    return SiteOutput(catalog, tuple(pages), files)
+    return SiteOutput(catalog, tuple(pages), published_files)
 
 
-def _anchors(catalog: Catalog, rendered: list[RenderedPage]) -> set[str]:
-    """Every anchor a `#link` in catalog prose may name: the pages' ids (of a sample render, too)
-    and every code and section of the whole catalog."""
-    return set().union(*(page.ids for page in rendered)) | set(catalog.by_code) | {s.id for s in catalog.sections}
+def _check_anchors(files: list[SourceFile], catalog: Catalog, rendered_catalog: Catalog, rendered: list[RenderedPage],
+                   templates_dir: Path, docs: dict[str, list], commands: list, cache: Path | None) -> None:
+    """The rules that need the rendered pages (``rendered``, of ``rendered_catalog``: the whole
+    catalog or `check`'s sample): no code or section takes an anchor its page already has, and
+    every `#link` in prose names an anchor of the pages or a code or section of ``catalog``.
+    Raises CatalogError."""
+    fixed = fixed_anchors(rendered, rendered_catalog, templates_dir, docs, commands, cache)
+    anchors = set().union(*(page.ids for page in rendered)) | set(catalog.by_code) | {s.id for s in catalog.sections}
+    if problems := page_anchor_problems(files, fixed) + fragment_link_problems(files, anchors):
+        raise CatalogError(problems)
 
 
 def contributing_without_catalog(catalog_dir: Path, templates_dir: Path) -> RenderedPage:

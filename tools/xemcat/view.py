@@ -8,9 +8,9 @@ feeds its generators: one table in, every consumer reads the same derived facts.
   of all three; the filter tokens and their labels;
 * command <-> codes: the registry form each diagnostic is an instance of, the codes each form
   diagnoses, the codes without a diagnostic;
-* codes by envelope type and by status;
-* search texts and titles for a code's anchors;
-* the look-up index (see lookup.py for how it is used).
+* codes by envelope type;
+* search texts and titles for a code's anchors.
+The look-up index that lookup.json publishes is built from these by lookup.index.
 """
 
 from __future__ import annotations
@@ -56,15 +56,15 @@ class View:
     catalog: Catalog
     codes: dict[str, CodeView]
     codes_by_type: dict[str, tuple[ErrorCode, ...]]
-    codes_by_status: dict[int, tuple[ErrorCode, ...]]
     diagnosed_by: dict[str, tuple[ErrorCode, ...]]  # registry form -> the codes it diagnoses
     no_diagnostic: tuple[ErrorCode, ...]
     filter_options: dict[str, list[tuple[str, str]]]  # filter -> (token, label) in display order
     coverage: dict[str, Any]
-    message_words: dict[str, tuple[str, ...]]  # code -> its example message's words (look-up)
 
-    def status_label(self, h: HttpStatus) -> str:
-        return scoped(str(h.status), self.catalog.scope(h.source))
+
+def _status_label(h: HttpStatus, catalog: Catalog) -> str:
+    """A status as shown: with the surface it is documented for, when that is not the router."""
+    return scoped(str(h.status), catalog.scope(h.source))
 
 
 def _fact_label(fact: Fact, catalog: Catalog) -> str:
@@ -82,7 +82,7 @@ def _token(h: HttpStatus, catalog: Catalog) -> str:
 
 
 def _code_view(entry: ErrorCode, catalog: Catalog, forms: tuple[str, ...]) -> CodeView:
-    statuses = tuple(scoped(str(h.status), catalog.scope(h.source)) for h in entry.http)
+    statuses = tuple(_status_label(h, catalog) for h in entry.http)
     http_label = " / ".join(statuses) or phrases.NOT_DOCUMENTED
     type_label, retryable_label = _fact_label(entry.type, catalog), _fact_label(entry.retryable, catalog)
     form = matching_form(entry.diagnostic.command, forms)
@@ -124,12 +124,6 @@ def _options(codes: list[CodeView], kind: str, labels: dict[str, str]) -> list[t
     return [(t, labels.get(t, t)) for t in tokens]
 
 
-def message_words(message: str) -> tuple[str, ...]:
-    """The words of a message the look-up compares, in order, each once (see lookup.words)."""
-    from .lookup import words
-    return tuple(dict.fromkeys(words(message)))
-
-
 _last: list[View] = []  # the pages, catalog.json and lookup.json of one build share one view
 
 
@@ -145,28 +139,22 @@ def _compute(catalog: Catalog) -> View:
     forms = tuple(c.form for c in catalog.commands)
     codes = {c.code: _code_view(c, catalog, forms) for c in catalog.codes}
     by_type: dict[str, list[ErrorCode]] = {}
-    by_status: dict[int, list[ErrorCode]] = {}
     diagnosed_by: dict[str, list[ErrorCode]] = {form: [] for form in forms}
     for c in catalog.codes:
         if c.type.known:
             by_type.setdefault(c.type.value, []).append(c)
-        for status in dict.fromkeys(h.status for h in c.http):
-            by_status.setdefault(status, []).append(c)
         if codes[c.code].form:
             diagnosed_by[codes[c.code].form.form].append(c)
-    labels = {_token(h, catalog): scoped(str(h.status), catalog.scope(h.source))
-              for c in catalog.codes for h in c.http}
+    labels = {_token(h, catalog): _status_label(h, catalog) for c in catalog.codes for h in c.http}
     unknown = {UNKNOWN_TOKEN: phrases.NOT_DOCUMENTED}
     views = list(codes.values())
     return View(
         catalog=catalog, codes=codes,
         codes_by_type={k: tuple(v) for k, v in by_type.items()},
-        codes_by_status={k: tuple(v) for k, v in sorted(by_status.items())},
         diagnosed_by={k: tuple(v) for k, v in diagnosed_by.items()},
         no_diagnostic=tuple(c for c in catalog.codes if not c.diagnostic.command),
         filter_options={"http": _options(views, "http", {**labels, **unknown}),
                         "retryable": _options(views, "retryable", {"yes": phrases.YES, "no": phrases.NO, **unknown}),
                         "type": _options(views, "type", unknown)},
         coverage=coverage(catalog),
-        message_words={c.code: message_words(c.example_message) for c in catalog.codes},
     )
