@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import http.server
 import os
 import shutil
@@ -49,8 +50,36 @@ def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | None = 
                env=env)
 
 
-def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run the command-line tool as a process, the way writers and CI run it."""
+def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess:
+    """Run the command-line tool the way writers and CI run it, in this process: the same
+    argument parsing, working directory, environment, standard input and escaped streams as
+    `xemcat` (cli.run), only without a new interpreter, so a test costs milliseconds and a
+    mutation tool sees which tests reach which code. A copy of the project runs this tree's
+    code; tests that change the copy's code, or need the process itself, use xemcat_process()."""
+    from xemcat.cli import main
+    from xemcat.terminal import SafeStream
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr
+    try:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env or ENV)
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+        sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+        try:
+            status = main(list(args))
+        except SystemExit as exit_:  # argparse's usage errors
+            status = exit_.code if isinstance(exit_.code, int) else 2
+    finally:
+        cwd_, environ, sys.stdin, sys.stdout, sys.stderr = saved
+        os.chdir(cwd_)
+        os.environ.clear()
+        os.environ.update(environ)
+    return subprocess.CompletedProcess(["xemcat", *args], status, out.getvalue(), err.getvalue())
+
+
+def xemcat_process(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the command-line tool as its own process, with the code of the tree it runs in."""
     env = dict(env or ENV)
     env["PYTHONPATH"] = str(cwd / "tools") if (cwd / "tools" / "xemcat").is_dir() else str(ROOT / "tools")
     return run([sys.executable, "-m", "xemcat", *args], cwd, env=env)

@@ -6,13 +6,11 @@ tests/data/lookup_vectors.json, both reading the lookup.json the build published
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ENV, LOOKUP_READY, ROOT, open_page
+from conftest import LOOKUP_READY, ROOT, open_page, xemcat
 
 VECTORS_FILE = Path(__file__).parent / "data" / "lookup_vectors.json"
 
@@ -121,10 +119,8 @@ def test_the_box_shows_the_answer_it_computed(browser_page, python_answers):
 
 def test_explain_prints_the_same_answer(python_answers):
     """`xemcat explain - --json` is the process operators and tools run."""
-    env = {**ENV, "PYTHONPATH": str(ROOT / "tools")}
     for i in range(0, len(VECTORS), 17):
-        out = subprocess.run([sys.executable, "-m", "xemcat", "explain", "-", "--json"], cwd=ROOT, env=env,
-                             input=VECTORS[i]["input"].encode("utf-8", "surrogatepass"), capture_output=True, timeout=60)
+        out = xemcat("explain", "-", "--json", stdin=VECTORS[i]["input"].encode("utf-8", "surrogatepass"))
         assert json.loads(out.stdout) == python_answers[i], VECTORS[i]["input"][:80]
         answer = python_answers[i]
         assert out.returncode == (0 if answer["code"] or answer["type"] or answer["status_codes"] else 1)

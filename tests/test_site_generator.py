@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENV, GENERATED, ROOT, edit, mkdocs_build, run, xemcat
+from conftest import ENV, GENERATED, ROOT, edit, mkdocs_build, run, xemcat, xemcat_process
 
 ZENSICAL = Path(sys.executable).with_name("zensical")
 
@@ -135,7 +135,7 @@ def test_adding_a_page_is_the_registry_entry_its_template_and_its_nav_line(proje
     result = mkdocs_build(project, out, env={**ENV, "PYTHONPATH": str(project / "tools")})  # this copy's registry
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "glossary/index.html").is_file()
-    check = xemcat("--catalog", "catalog", "sitecheck", str(out), cwd=project)
+    check = xemcat_process("--catalog", "catalog", "sitecheck", str(out), cwd=project)
     assert check.returncode == 0, check.stdout + check.stderr
     assert 'href="../glossary/#envelope"' in (out / "troubleshooting/index.html").read_text()
 
@@ -173,7 +173,7 @@ def test_adding_an_optional_field_is_the_schema_the_model_and_a_template(project
     section = next(f for f in (project / "catalog/sections").iterdir() if f"  - code: {code.code}\n" in f.read_text())
     edit(section, f"  - code: {code.code}\n", f"  - code: {code.code}\n    router_since: '2.4'\n")
     env = {**ENV, "PYTHONPATH": str(project / "tools")}
-    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    assert xemcat_process("--catalog", "catalog", "check", cwd=project).returncode == 0
     out = tmp_path / "site"
     result = mkdocs_build(project, out, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -181,7 +181,7 @@ def test_adding_an_optional_field_is_the_schema_the_model_and_a_template(project
     assert 'id="field-router_since"' in (out / "contributing/index.html").read_text()
     # A mistake in the new branch is found by `check`, not first by a build.
     edit(project / "templates/error-codes.html.j2", "{{ code.router_since }}", "{{ code.router_since.nope }}")
-    broken = xemcat("--catalog", "catalog", "check", cwd=project)
+    broken = xemcat_process("--catalog", "catalog", "check", cwd=project)
     assert broken.returncode == 1 and "templates/error-codes.html.j2:" in broken.stdout, broken.stdout + broken.stderr
     edit(section, "router_since: '2.4'", "router_since: [2, 4]")
-    assert "router_since" in xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert "router_since" in xemcat_process("--catalog", "catalog", "check", cwd=project).stdout

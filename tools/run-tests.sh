@@ -14,4 +14,5 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 . tools/venv.sh
 ensure_venv test
-exec .venv/bin/python -m pytest "$@"
+# Every core: the browser tests and the rest share them (a later `-n 0` runs in one process).
+exec .venv/bin/python -m pytest -n auto "$@"
