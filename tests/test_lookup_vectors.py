@@ -77,6 +77,20 @@ def test_python_and_the_browser_give_identical_answers_to_every_vector(python_an
     assert differ == {}, json.dumps(dict(list(differ.items())[:5]), indent=1, ensure_ascii=False)
 
 
+PASTED_STATUS = "Your paste says HTTP "  # how both notes about the paste's own status begin
+
+
+def pasted_status_note(code: str, status: int) -> str | None:
+    """What the answer says about a pasted status, from the catalog's facts (None: it agrees)."""
+    from xemcat.phrases import LOOKUP
+    documented = list(dict.fromkeys(h.status for h in CATALOG.by_code[code].http))
+    if not documented:
+        return LOOKUP["status_undocumented"].format(status=status)
+    if status in documented:
+        return None
+    return LOOKUP["status_differs"].format(status=status, documented=" / ".join(map(str, documented)))
+
+
 def test_each_vector_gets_what_its_input_names(python_answers):
     wrong = {}
     for v, answer in zip(VECTORS, python_answers):
@@ -85,6 +99,11 @@ def test_each_vector_gets_what_its_input_names(python_answers):
             wrong[v["input"][:60]] = answer["code"]
         if "type" in expect and (answer["type"], answer["code"]) != (expect["type"], None):
             wrong[v["input"][:60]] = (answer["type"], answer["code"])
+        if "pasted_status" in expect:  # the paste's status beside the catalog's, never in its place
+            note = pasted_status_note(expect["code"], expect["pasted_status"])
+            said = [n for n in answer["notes"] if n.startswith(PASTED_STATUS)]
+            if said != ([note] if note else []):
+                wrong[v["input"][:60]] = answer["notes"]
         if "status" in expect:  # the codes documented with that status, none invented
             documented = [c.code for c in CATALOG.codes if expect["status"] in [h.status for h in c.http]]
             if (answer["status"], answer["status_codes"]) != (expect["status"], documented):

@@ -95,6 +95,7 @@
       else if (whole(re.name, token)) byName(token, data, found);
       else if (body) byMessage(body, data, found, false, re);
     }
+    if (found.code !== null && found.status !== null) pastedStatus(found.status, byCode[found.code].statuses, data, found);
     var rate = data.rate_limit.status;
     found.rate_limited = found.status === rate || Object.keys(found.retry).length > 0 ||
       (found.code !== null && byCode[found.code].statuses.indexOf(rate) >= 0);
@@ -209,6 +210,11 @@
       found.candidates = ranked.slice(0, 3).filter(function (s) { return s[0] > 0; }).map(function (s) { return s[1]; });
       if (!quiet) note(found, data, "no_message_match", {});
     }
+  }
+
+  function pastedStatus(status, documented, data, found) {
+    if (!documented.length) note(found, data, "status_undocumented", { status: status });
+    else if (documented.indexOf(status) < 0) note(found, data, "status_differs", { status: status, documented: documented.join(" / ") });
   }
 
   /* ------------------------------------------------------------------ the answer, as DOM */

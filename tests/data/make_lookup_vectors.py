@@ -58,6 +58,14 @@ def main() -> None:
                             f"\r\n{body}", {"code": c.code})
         add("raw response HTTP/2, header case", f"HTTP/2 {status}\nX-Request-Id: r-{rnd.randrange(10**6)}\n"
                                                 f"retry-after: 3\n\n{body}", {"code": c.code})
+    # A status the paste states beside the code's documented ones (issue 21: say what the paste
+    # says, never contradict it): a documented one, another one, and one for a code with none.
+    for c in catalog.codes:
+        documented = [h.status for h in c.http]
+        other = next(s for s in statuses if s not in documented)
+        for status in (documented[:1] + [other]):
+            body = json.dumps({"error": {"message": c.example_message, "type": c.type.value, "code": c.code}})
+            add("raw response, pasted status", f"HTTP/1.1 {status} X\n\n{body}", {"code": c.code, "pasted_status": status})
     for status in sorted({h.status for c in catalog.codes for h in c.http}) + [418]:
         add("bare status", str(status), {"status": status})
         add("status line only", f"HTTP/1.1 {status} X\n\n", {"status": status})

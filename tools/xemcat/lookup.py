@@ -177,6 +177,8 @@ def interpret(pasted: str, data: dict[str, Any]) -> Lookup:
             _name(token, data, found)
         elif body:
             _message(body, data, found)
+    if found.code is not None and found.status is not None:
+        _pasted_status(found.status, codes[found.code]["statuses"], data, found)
     rate = data["rate_limit"]["status"]
     found.rate_limited = bool(found.status == rate or found.retry
                               or (found.code and rate in codes[found.code]["statuses"]))
@@ -284,6 +286,16 @@ def _name(word: str, data: dict[str, Any], found: Lookup) -> None:
     else:
         found.notes.append(_say(data, "unknown_code", word=word))
         _report_missing(data, found)
+
+
+def _pasted_status(status: int, documented: list[int], data: dict[str, Any], found: Lookup) -> None:
+    """The paste's own status beside the code's documented ones, when they are not the same:
+    the answer shows what the operator got without contradicting it or the catalog."""
+    if not documented:
+        found.notes.append(_say(data, "status_undocumented", status=status))
+    elif status not in documented:
+        found.notes.append(_say(data, "status_differs", status=status,
+                                documented=" / ".join(str(s) for s in documented)))
 
 
 def _report_missing(data: dict[str, Any], found: Lookup) -> None:

@@ -43,6 +43,8 @@ LOOKUP = {
     "status_codes": "Codes documented with HTTP {status}:",
     "no_status_codes": "No code is documented with HTTP {status}; keep the response's {header} header and act on "
                        "the status itself.",
+    "status_differs": "Your paste says HTTP {status}; the catalog documents {documented} for this code.",
+    "status_undocumented": "Your paste says HTTP {status}; the catalog does not document this code's status.",
     "no_single_code": "No single code matches. Closest codes:",
     "nothing_found": "No code found in the paste.",
     "type_without_code": "The envelope has no code; its type is {type}.",
