@@ -165,7 +165,7 @@ def open_page(browser, site: Path, path: str = "/", width: int = 1280, height: i
             ctx.close()
 
 
-LOOKUP_READY = ".xem-lookup:not([hidden])"
+LOOKUP_READY = ".xem-lookup[data-loaded]"  # the box has its index: a look-up answers in place
 
 
 @pytest.fixture(scope="session")

@@ -101,7 +101,7 @@ def test_every_troubleshooting_entry_links_to_its_error_codes_entry_and_back(pag
         page.goto(f"{base_url}/troubleshooting/#{code}")
         row = page.locator(f"tr:has(h3#{code})")
         assert page.locator(f"h3#{code}").evaluate("h => h.matches(':target')")
-        row.locator("td.xem-code a").click()
+        row.locator("td.xem-code h3 a").click()
         page.wait_for_url(f"**/error-codes/#{code}")
         assert page.locator(f"h4#{code}").evaluate("h => h.matches(':target')")
         page.locator(f'p.xem-twin a[href$="#{code}"]').click()

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import serve, xemcat
+from conftest import LOOKUP_READY, serve, xemcat
 from xemcat.text import segments
 from xemcat.vocabulary import command_pattern
 
@@ -37,7 +37,7 @@ def box(browser, site):
                                      r.continue_() if r.request.url.startswith(url) else r.abort()))
         page = ctx.new_page()
         page.goto(url + "/troubleshooting/")
-        page.wait_for_selector(".xem-lookup:not([hidden])")
+        page.wait_for_selector(LOOKUP_READY)
         yield page
         assert all(u.startswith(url) for u in requested), "the look-up box made a third-party request"
         ctx.close()
@@ -127,13 +127,33 @@ def test_hostile_input_is_shown_only_as_text(box):
     assert dialogs == []
 
 
-def test_without_javascript_the_box_stays_hidden(browser, site):
+def test_without_javascript_the_box_is_a_search_of_the_site(browser, site):
+    """Before (or without) its script the box is there, in place, and still does something:
+    the plain form opens Troubleshooting with the paste as the site search's query."""
     with serve(site) as url:
         ctx = browser.new_context(java_script_enabled=False)
         page = ctx.new_page()
-        page.goto(url + "/troubleshooting/")
-        assert page.locator(".xem-lookup").is_hidden()
+        page.goto(url + "/")
+        assert page.locator(".xem-lookup textarea").is_visible()
+        page.fill(".xem-lookup textarea", "scope_insufficient")
+        page.click(".xem-lookup button[type=submit]")
+        page.wait_for_url("**/troubleshooting/?q=scope_insufficient")
         assert page.locator("table.xem-troubleshooting tbody tr").count() > 20
+        ctx.close()
+
+
+def test_when_the_index_cannot_load_the_box_searches_the_site(browser, site):
+    with serve(site) as url:
+        ctx = browser.new_context()
+        ctx.route("**/lookup.json", lambda r: r.abort())
+        page = ctx.new_page()
+        page.goto(url + "/")
+        page.locator(".xem-lookup textarea").press_sequentially("scope_insufficient")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/troubleshooting/?q=scope_insufficient")
+        # Material opens its search with the query from ?q=.
+        page.wait_for_selector(".md-search-result__item", timeout=10000)
+        assert "scope_insufficient" in page.locator(".md-search__input").input_value()
         ctx.close()
 
 

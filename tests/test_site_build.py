@@ -34,7 +34,9 @@ def test_troubleshooting_has_every_code_once_with_diagnostic(site, catalog):
         row = page.select(f'tr:has(h3[id="{entry.code}"])')
         assert len(row) == 1, entry.code
         cells = row[0].find_all("td")
-        assert cells[0].get_text(strip=True) == entry.code
+        assert cells[0].select_one("h3").get_text(strip=True) == entry.code
+        permalink = cells[0].select_one("a.xem-permalink")  # the row's own address, always shown
+        assert permalink["href"] == f"#{entry.code}" and entry.code in permalink["aria-label"]
         if entry.diagnostic.command:
             assert cells[2].select_one(".xem-cmd code").get_text() == entry.diagnostic.command
         else:

@@ -371,8 +371,8 @@
       pages = { troubleshooting: new URL(d.pages.troubleshooting, root).href,
                 error_codes: new URL(d.pages.error_codes, root).href,
                 contributing: new URL(d.pages.contributing, root).href };
-      box.hidden = false;
-    }).catch(function () { /* no lookup.json: the box stays hidden, the page works as before */ });
+      box.dataset.loaded = "1";
+    }).catch(function () { /* no lookup.json: the form stays what it is in the HTML, a search */ });
     input.addEventListener("keydown", function (e) {
       // Enter looks up, as in a search box; Shift+Enter starts a new line of a longer paste.
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -381,8 +381,8 @@
       }
     });
     form.addEventListener("submit", function (e) {
+      if (!data) return;  // not loaded (yet): the plain form searches the site instead
       e.preventDefault();
-      if (!data) return;
       result.textContent = "";
       result.appendChild(answer(interpret(input.value, data), data, pages));
       result.hidden = false;

@@ -16,6 +16,7 @@ GENERAL_GUIDANCE = "General guidance, not from the router's documentation."
 NO_DIAGNOSTIC = "(no dedicated diagnostic)"
 NO_DIAGNOSTIC_BECAUSE = "(no dedicated diagnostic; {note})"
 CAVEAT = "Caveat:"
+ROW_LINK = "Link to this row"  # a Troubleshooting row's own permalink
 
 # The kinds of fact a source may document for a code, as the pages and `coverage` name them.
 FACT_NAMES = {"http": "HTTP status", "type": "envelope type", "retryable": "retry behaviour"}
