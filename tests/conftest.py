@@ -18,11 +18,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from xemcat.pages import HAND_WRITTEN, PAGES, page_url  # noqa: E402
+from xemcat.pages import HAND_WRITTEN, PAGES, code_url, page_url  # noqa: E402
 
 # Every page list of the tests follows the page registry: a new page gets the layout,
-# accessibility and hostile-text tests without being named here.
+# accessibility and hostile-text tests without being named here. Code pages share one
+# template: the one with a caveat and a long name stands for all of them.
 GENERATED = {p.id: page_url(p.file) for p in PAGES}  # page id -> URL path from the site root
+GENERATED["code"] = code_url("tool_executor_unavailable")
 ALL_PAGES = tuple(GENERATED.values()) + tuple(page_url(f) for f in HAND_WRITTEN.values())
 PROJECT_PARTS = ("mkdocs.yml", "README.md", "docs", "catalog", "templates", "tools")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}

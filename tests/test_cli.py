@@ -25,7 +25,7 @@ def test_explain_prints_the_entry(catalog):
     assert result.returncode == 0
     out = result.stdout
     assert "400 / 404" in out and "invalid_request_error" in out and "Retryable   No" in out
-    assert "xeroctl exec tools" in out and "/error-codes/#exec_tool_not_found" in out
+    assert "xeroctl exec tools" in out and "/codes/exec_tool_not_found/" in out
 
 
 def test_explain_unknown_code_lists_closest(catalog):

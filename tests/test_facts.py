@@ -99,6 +99,34 @@ def check_row(row, want, code):
     assert (row.select_one(".xem-badge.xem-deprecated") is not None) == (want["deprecated"] is not None)
 
 
+def check_code_page(page, want, catalog, code):
+    """The code's own page: title, facts with their sources, action, diagnostic, deprecation."""
+    title = page.select_one('h1[data-place="page"]')
+    assert title["data-code"] == code.code and _text(title) == code.code
+    facts = {_text(dt): _text(dt.find_next_sibling("dd")) for dt in page.select("dl.xem-facts > dt")}
+    for status, h in zip(want["statuses"], code.http):
+        assert status in facts["HTTP"] and catalog.sources[h.source].title in facts["HTTP"]
+    if not want["statuses"]:
+        assert facts["HTTP"] == "—not documented"
+    assert facts["Type"].startswith(want["type"]) if want["type"] else facts["Type"] == "—not documented"
+    assert facts["Retryable"].startswith(want["retryable"]) if want["retryable"] else \
+        facts["Retryable"] == "—not documented"
+    assert page.select_one(".xem-facts-line").get_text() == (
+        f"HTTP {' / '.join(want['statuses']) or 'not documented'} · type {want['type'] or 'not documented'} · "
+        f"retryable {want['retryable'] or 'not documented'}")
+    assert _text(page.select_one("#what-to-do + p strong")) == _plain(code.action)
+    diag = page.select_one(".xem-diag")
+    if want["command"]:
+        assert _text(diag.select_one(".xem-cmd code")) == want["command"]
+    else:
+        assert "(no dedicated diagnostic" in _text(diag)
+    assert (diag.select_one(".xem-cmd-note") is not None) == bool(want["caveat"])
+    deprecated = page.select_one(".xem-deprecated")
+    assert (deprecated is not None) == (want["deprecated"] is not None)
+    if want["deprecated"] and want["deprecated"].replacement:
+        assert deprecated.find("a", href=f"../{want['deprecated'].replacement}/") is not None
+
+
 def check_site(site, catalog):
     ts = BeautifulSoup((site / "troubleshooting/index.html").read_text(), "html.parser")
     ec = BeautifulSoup((site / "error-codes/index.html").read_text(), "html.parser")
@@ -109,7 +137,10 @@ def check_site(site, catalog):
         check_row(ts.select_one(f'tr[data-place="row"][data-code="{code.code}"]'), want, code)
         check_summary_row(ec.select_one(f'tr[data-place="summary"][data-code="{code.code}"]'), want)
         check_entry(ec.select_one(f'[data-place="entry"][data-code="{code.code}"]'), want, catalog, code)
+        check_code_page(BeautifulSoup((site / "codes" / code.code / "index.html").read_text(), "html.parser"),
+                        want, catalog, code)
         c = exported[code.code]
+        assert c["doc_url"].endswith(f"/codes/{code.code}/")
         assert [h["status"] for h in c["http"]] == [h.status for h in code.http]
         assert [f"{h['status']} ({h['scope']})" if h["scope"] else str(h["status"]) for h in c["http"]] == want["statuses"]
         assert (c["retryable"], c["type"]) == (code.retryable.value, code.type.value)

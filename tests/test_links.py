@@ -97,10 +97,15 @@ def test_catalog_json_contract(site, catalog):
 
 
 def test_every_doc_url_resolves_to_an_anchor(site):
+    """doc_url is the code's own page (the code is its title); the row and entry URLs land on
+    the code's anchor."""
     from xemcat.sitecheck import parse_page
     data = json.loads((site / "catalog.json").read_text())
     for entry in data["codes"]:
-        for key in ("doc_url", "troubleshooting_url"):
+        page = urlparse(entry["doc_url"])
+        assert entry["doc_url"].startswith(SITE_URL) and not page.fragment
+        assert ("page", entry["code"]) in parse_page(site / page.path.lstrip("/") / "index.html").places
+        for key in ("error_codes_url", "troubleshooting_url"):
             url = urlparse(entry[key])
             assert entry[key].startswith(SITE_URL)
             target = site / url.path.lstrip("/") / "index.html"

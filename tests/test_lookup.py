@@ -69,7 +69,7 @@ def test_every_code_from_its_envelope_shows_action_diagnostic_and_links(box, cat
             assert (" ".join(got["caveat"].split()) if got["caveat"] else None) == caveat, entry.code
         else:
             assert "no dedicated diagnostic" in got["text"]
-        assert f"#{entry.code}" in got["links"][0] and got["links"][1].endswith(f"error-codes/#{entry.code}")
+        assert f"#{entry.code}" in got["links"][0] and got["links"][1].endswith(f"codes/{entry.code}/")
 
 
 @pytest.mark.parametrize("kind", ["name", "response", "message", "prefix"])

@@ -40,7 +40,10 @@ def hits(page, query: str) -> list[str]:
 
 
 def _code(hit: str) -> str:
-    return hit.split("#", 1)[1]
+    """The code a search hit is about: a row or entry anchor, or the code's own page."""
+    path, _, anchor = hit.partition("#")
+    page = re.fullmatch(r"(?:.*/)?codes/([a-z0-9_]+)/", path)
+    return page.group(1) if page and anchor in ("", "error-code") else anchor
 
 
 def test_every_code_name_finds_its_own_entry_first(search_page, catalog):

@@ -104,7 +104,7 @@ def test_published_and_local_builds_say_which_they_are(project, site):
     assert result.returncode == 0, result.stderr
     published = json.loads((out / "catalog.json").read_text())
     assert published["published"] is True
-    assert all(c["doc_url"].startswith("https://docs.example.org/xem/error-codes/#") for c in published["codes"])
+    assert all(c["doc_url"] == f"https://docs.example.org/xem/codes/{c['code']}/" for c in published["codes"])
 
 
 def test_ci_check_without_the_base_commit_says_so_in_one_line_and_still_checks(clone):

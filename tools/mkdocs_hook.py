@@ -161,6 +161,8 @@ def on_post_build(config) -> None:
         return
     by_url = {File(name, config.docs_dir, config.site_dir, True).url: page for name, page in _state["pages"].items()}
     data = json.loads(index.read_text(encoding="utf-8"))
+    data["docs"] = [doc for doc in data.get("docs", []) if "#" not in doc.get("location", "")
+                    or (page := by_url.get(doc["location"].partition("#")[0])) is None or page.spec.search_sections]
     for doc in data.get("docs", []):
         url, _, anchor = doc.get("location", "").partition("#")
         page = by_url.get(url)

@@ -280,7 +280,7 @@
     var more = el("p");
     more.appendChild(link(pages.troubleshooting + "#" + c.code, say(data, "troubleshooting_row", {})));
     more.appendChild(document.createTextNode(" · "));
-    more.appendChild(link(pages.error_codes + "#" + c.code, say(data, "error_codes_entry", {})));
+    more.appendChild(link(pages.codes + c.code + "/", say(data, "code_page", {})));
     box.appendChild(more);
     return box;
   }
@@ -370,6 +370,7 @@
       var root = new URL("../", source);
       pages = { troubleshooting: new URL(d.pages.troubleshooting, root).href,
                 error_codes: new URL(d.pages.error_codes, root).href,
+                codes: new URL(d.pages.codes, root).href,
                 contributing: new URL(d.pages.contributing, root).href };
       box.dataset.loaded = "1";
     }).catch(function () { /* no lookup.json: the form stays what it is in the HTML, a search */ });

@@ -12,15 +12,10 @@ from typing import Any
 from . import phrases, terminal
 from .lookup import Lookup
 from .model import Catalog
-from .pages import PAGE, page_url
+from .pages import PAGE, doc_url, page_url
 from .text import joined, plain
 from .view import view
 
-
-def doc_url(site_url: str, code: str) -> str:
-    """A code's entry on the Error Codes page, from the site's address."""
-    base = site_url if site_url.endswith("/") else site_url + "/"
-    return f"{base}{page_url(PAGE['error_codes'].file)}#{code}"
 
 
 def explain_code(catalog: Catalog, code: str, site_url: str) -> str:

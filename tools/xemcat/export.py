@@ -5,7 +5,8 @@ Format version 1 (docs/catalog-json.md describes each field; a test holds the tw
    "codes": [{"code", "section", "http": [{"status", "when", "source", "scope"}],
               "retryable": true|false|null, "type": str|null, "description", "action",
               "example_message", "diagnostic": {"command": str|null, "text": str},
-              "deprecated": {"since", "replacement", "reason"}|null, "doc_url", "troubleshooting_url",
+              "deprecated": {"since", "replacement", "reason"}|null, "doc_url", "error_codes_url",
+              "troubleshooting_url",
               "retryable_scope", "type_scope"}],
    "envelope_types": [...], "rate_limit": {...}, "correlation_header": {...}, "published": bool}
 null means "not documented". Fields are only ever added; a removal bumps "version".
@@ -17,6 +18,7 @@ import json
 from typing import Any
 
 from .model import Catalog
+from .pages import doc_url
 from .view import view
 
 FORMAT_VERSION = 1
@@ -42,7 +44,8 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str],
             "diagnostic": {"command": c.diagnostic.command, "text": c.diagnostic.text},
             "deprecated": ({"since": c.deprecated.since, "replacement": c.deprecated.replacement,
                             "reason": c.deprecated.reason} if c.deprecated else None),
-            "doc_url": f"{error_codes}#{c.code}",
+            "doc_url": doc_url(base, c.code),
+            "error_codes_url": f"{error_codes}#{c.code}",
             "troubleshooting_url": f"{base}{page_urls['troubleshooting']}#{c.code}",
             "retryable_scope": scope(c.retryable.source),
             "type_scope": scope(c.type.source),

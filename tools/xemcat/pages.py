@@ -29,6 +29,9 @@ class PageSpec:
     # Operator pages give their width to the tables: no right-hand table of contents (long code
     # names were cut there anyway); a "Sections" line at the top links the same anchors.
     hide_toc: bool = True
+    # A site search indexes the page's sections too (False: the page as one result, so a code's
+    # page does not crowd out the rows and entries with six results of its own).
+    search_sections: bool = True
 
 
 PAGES = (
@@ -47,6 +50,28 @@ PAGES = (
              "deprecation policy.", "Contributing", hide_toc=False),
 )
 PAGE = {p.id: p for p in PAGES}
+# Each code's own page: its permanent address, the one `doc_url` in catalog.json and `xemcat
+# explain` give. One per code of the catalog, so not in the navigation (the pages above list
+# and link every code).
+CODE_PAGE = "codes/{code}/index.md"  # index.md: its links mean the same from the source file and the page
+CODE_PAGES_URL = "codes/"
+
+
+def code_page(code: str) -> PageSpec:
+    """The page of one code (template code.html.j2)."""
+    return PageSpec(f"code:{code}", CODE_PAGE.format(code=code), "code.html.j2", code,
+                    f"The XEM router error code {code}: what it means, what to do, its HTTP status, "
+                    "envelope type and retry behaviour.", "", search_sections=False)
+
+
+def code_url(code: str) -> str:
+    """A code's page, from the site root (`codes/CODE/`)."""
+    return page_url(CODE_PAGE.format(code=code))
+
+
+def doc_url(site_url: str, code: str) -> str:
+    """A code's page as an absolute address (catalog.json's `doc_url`, `xemcat explain`)."""
+    return (site_url if site_url.endswith("/") else site_url + "/") + code_url(code)
 # Hand-written pages in docs/ that generated pages link to (id -> file).
 HAND_WRITTEN = {"catalog_json_doc": "catalog-json.md", "performance": "performance.md"}
 
@@ -61,7 +86,8 @@ LOOKUP_JSON = "assets/lookup.json"
 # built site.
 CODE_PLACES = (("troubleshooting", "row", "troubleshooting rows"),
                ("error_codes", "summary", "error-codes table rows"),
-               ("error_codes", "entry", "error-codes entries"))
+               ("error_codes", "entry", "error-codes entries"),
+               ("code", "page", "code pages"))  # "code": each code's own page
 
 
 def page_url(file: str) -> str:
@@ -84,13 +110,15 @@ def relative_url(target: str, from_page: str) -> str:
     return rel
 
 
-def links_from(page_id: str) -> dict[str, str]:
-    """Every page's (and catalog.json's) URL as seen from one page: the templates' `links`."""
-    here = page_url(PAGE[page_id].file)
+def links_from(page: PageSpec | str) -> dict[str, str]:
+    """Every page's (and catalog.json's) URL as seen from one page (a spec, or a registry id):
+    the templates' `links`. `links.codes` + CODE + "/" is a code's page."""
+    here = page_url((PAGE[page] if isinstance(page, str) else page).file)
     links = {p.id: relative_url(page_url(p.file), here) for p in PAGES}
     links.update({pid: relative_url(page_url(file), here) for pid, file in HAND_WRITTEN.items()})
     links["catalog_json"] = relative_url(CATALOG_JSON, here)
     links["lookup_json"] = relative_url(LOOKUP_JSON, here)
+    links["codes"] = relative_url(CODE_PAGES_URL, here)
     return links
 
 

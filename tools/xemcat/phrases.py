@@ -60,6 +60,6 @@ LOOKUP = {
     "copy_command": "Copy command",
     "copied": "Copied",
     "troubleshooting_row": "Troubleshooting row",
-    "error_codes_entry": "Error Codes entry",
+    "code_page": "Code page (everything about it)",
     "more_on_type": "More on {type}",
 }

@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from . import phrases, text
 from .model import Catalog, ErrorCode, optional_fields
-from .pages import PAGE, PAGES, PageSpec, links_from
+from .pages import PAGE, PAGES, PageSpec, code_page, links_from
 from .problems import CatalogError, Problem, display
 from .view import view
 from .vocabulary import command_anchor
@@ -195,7 +195,7 @@ def _render(env: jinja2.Environment, spec: PageSpec, context: dict[str, Any]) ->
     record = _PageRecord()
     try:
         page_html = env.get_template(spec.template).render({**context, "page": record, "spec": spec,
-                                                            "links": links_from(spec.id)})
+                                                            "links": links_from(spec)})
     except Exception as exc:  # any failure inside a template is the template's problem
         raise CatalogError([template_problem(exc, Path(env.loader.searchpath[0]))]) from None
     return record.page(spec, page_html)
@@ -209,7 +209,12 @@ def render_all(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list
     when a template is broken."""
     env = _environment(templates_dir, cache_dir)
     context = _context(catalog, field_docs or {}, commands or [])
-    return [_render(env, spec, context) for spec in PAGES]
+    return [_render(env, spec, context) for spec in PAGES] + _code_pages(env, catalog, context)
+
+
+def _code_pages(env: jinja2.Environment, catalog: Catalog, context: dict[str, Any]) -> list[RenderedPage]:
+    """Each code's own page."""
+    return [_render(env, code_page(c.code), {**context, "code": c}) for c in catalog.codes]
 
 
 def check_templates(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list], commands: list,
@@ -220,7 +225,7 @@ def check_templates(catalog: Catalog, templates_dir: Path, field_docs: dict[str,
     env = _environment(templates_dir, cache_dir)
     sample = template_sample(catalog)
     context = _context(sample, field_docs, commands)
-    return sample, [_render(env, spec, context) for spec in PAGES]
+    return sample, [_render(env, spec, context) for spec in PAGES] + _code_pages(env, sample, context)
 
 
 def fixed_anchors(rendered: list[RenderedPage], catalog: Catalog, templates_dir: Path, field_docs: dict[str, list],

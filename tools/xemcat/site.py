@@ -22,7 +22,7 @@ from .loader import SourceFile
 from .export import catalog_json
 from .lookup import index
 from .model import Catalog
-from .pages import CATALOG_JSON, LOOKUP_JSON, PAGES, SCHEMA_JSON, page_url
+from .pages import CATALOG_JSON, CODE_PAGES_URL, LOOKUP_JSON, PAGES, SCHEMA_JSON, page_url
 from .problems import CatalogError
 from .render import RenderedPage, check_templates, fixed_anchors, render_all, render_contributing
 from .validate import fragment_link_problems, page_anchor_problems
@@ -92,7 +92,7 @@ def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: b
     docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
     pages = render_all(catalog, templates_dir, docs, commands, cache)
     _check_anchors(files, catalog, catalog, pages, templates_dir, docs, commands, cache)
-    urls = {p.id: page_url(p.file) for p in PAGES}
+    urls = {p.id: page_url(p.file) for p in PAGES} | {"codes": CODE_PAGES_URL}
     published_files = {
         CATALOG_JSON: catalog_json(catalog, site_url, urls, published=published),
         SCHEMA_JSON: (catalog_dir / "schema.json").read_text(encoding="utf-8"),

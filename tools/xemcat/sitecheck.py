@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlparse
 
-from .pages import CATALOG_JSON, CODE_PLACES, PAGE, page_url
+from .pages import CATALOG_JSON, CODE_PLACES, PAGE, code_url, page_url
 
 LINK_ATTRS = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src", "iframe": "src"}
 
@@ -140,8 +140,10 @@ def code_counts(site_dir: Path, codes: list[str]) -> dict[str, Counter]:
     registry (elements marked data-code/data-place), the search index and catalog.json."""
     counts = {}
     for page_id, place, label in CODE_PLACES:
-        page = site_dir / page_url(PAGE[page_id].file) / "index.html"
-        found = parse_page(page).places if page.is_file() else Counter()
+        # "code": the code's own page, one per code; counted on the page the code names.
+        pages = [site_dir / code_url(code) / "index.html" for code in codes] if page_id == "code" else \
+            [site_dir / page_url(PAGE[page_id].file) / "index.html"]
+        found = sum((parse_page(page).places for page in pages if page.is_file()), Counter())
         counts[label] = Counter({code: n for (p, code), n in found.items() if p == place})
     locations = _search_locations(site_dir)
     if locations is not None:
