@@ -82,8 +82,8 @@ def test_shipped_catalog_is_canonical():
 
 def test_fmt_reorders_rewraps_and_keeps_comments(project):
     f = project / "catalog/sections/05-approvals.yaml"
-    edit(f, "  - code: approval_not_found\n    description: The approval ID is unknown, or the approval has been purged.\n",
-         "  - description: The approval ID is unknown, or the approval has been purged.   # why it fails\n    code: approval_not_found\n")
+    edit(f, "  - code: approval_not_found\n    added: '2026-11-29'\n    description: The approval ID is unknown, or the approval has been purged.\n",
+         "  - description: The approval ID is unknown, or the approval has been purged.   # why it fails\n    code: approval_not_found\n    added: '2026-11-29'\n")
     edit(f, "    action: >-\n      List the current approvals and retry with the ID of one that still exists.",
          "    action: List the current approvals and retry with the ID of one that still exists, and this sentence is now long enough to need folding.")
     before = yaml.safe_load(f.read_text())
@@ -160,27 +160,52 @@ def test_diff_and_breaking_change_gate(project):
     assert gate.returncode == 1 and "codes.tool_executor_unavailable.http: breaking: HTTP 500 -> 400" in gate.stdout
 
 
-def test_removing_a_code_needs_deprecation_first(project):
+def test_a_code_is_never_deleted_only_tombstoned_after_deprecation(project):
     _repo(project)
     p = project / "catalog/sections/05-approvals.yaml"
     text = p.read_text()
     p.write_text(text[: text.index("\n  - code: approval_not_pending")] + "\n")
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
-    assert gate.returncode == 1 and "approval_not_pending` was removed without being deprecated" in gate.stdout
+    assert gate.returncode == 1 and "breaking: `approval_not_pending` was deleted" in gate.stdout
+    assert "removed: {date, reason, replacement}" in gate.stdout and "former_names" in gate.stdout
     # Located on the file as it is now (its `codes:` line; the base's line number would point at
     # another entry there), saying where the code was.
     line = next(i for i, l in enumerate(text.splitlines(), 1) if "code: approval_not_pending" in l)
     codes_line = next(i for i, l in enumerate(p.read_text().splitlines(), 1) if l.startswith("codes:"))
     assert f"catalog/sections/05-approvals.yaml:{codes_line}:" in gate.stdout, gate.stdout
     assert f"(it was at line {line} at HEAD)" in gate.stdout
-    # Deprecate in one revision, remove in the next: allowed.
+    # A tombstone on a code that was not deprecated: deprecate first.
+    tomb = "  - code: approval_not_pending\n    removed:\n      date: '2026-12-01'\n      reason: Gone.\n"
+    p.write_text(text.replace("  - code: approval_not_pending\n", tomb))
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 1 and "codes.approval_not_pending.removed: breaking:" in gate.stdout
+    assert "deprecate it first" in gate.stdout
+    # Deprecate in one revision, tombstone in the next: allowed, and `diff` says what happened.
     p.write_text(text.replace("  - code: approval_not_pending\n",
                               "  - code: approval_not_pending\n    deprecated:\n      since: '2026-11-29'\n"
                               "      replacement: approval_not_found\n      reason: Merged.\n"))
     assert xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project).returncode == 0
     _git(project, "commit", "-qam", "deprecate")
-    p.write_text(text[: text.index("\n  - code: approval_not_pending")] + "\n")
+    deprecated = p.read_text()
+    p.write_text(deprecated.replace("  - code: approval_not_pending\n", tomb))
     assert xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project).returncode == 0
+    assert "removed  approval_not_pending: on 2026-12-01\n" in xemcat("--catalog", "catalog", "diff", "HEAD",
+                                                                      cwd=project).stdout
+
+
+def test_a_rename_keeps_the_old_name_as_a_former_name(project):
+    _repo(project)
+    p = project / "catalog/sections/05-approvals.yaml"
+    text = p.read_text()
+    p.write_text(text.replace("  - code: approval_not_pending\n", "  - code: approval_not_waiting\n"))
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 1 and "`approval_not_pending` was deleted" in gate.stdout
+    p.write_text(text.replace("  - code: approval_not_pending\n", "  - code: approval_not_waiting\n    former_names:\n"
+                              "      - name: approval_not_pending\n        renamed: '2026-12-01'\n"))
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 0, gate.stdout + gate.stderr
+    diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project).stdout
+    assert "renamed  approval_not_waiting: from approval_not_pending\n" in diff and "added" not in diff
 
 
 def test_against_unknown_revision_is_a_usage_error(project):

@@ -114,8 +114,8 @@ def test_fmt_is_a_round_trip_of_data_and_comments(text):
 
 def test_fmt_keeps_the_mode_and_touches_only_regular_catalog_files(project, tmp_path):
     f = project / "catalog/sections/05-approvals.yaml"
-    edit(f, "  - code: approval_not_found\n    description: The approval ID is unknown, or the approval has been purged.\n",
-         "  - description: The approval ID is unknown, or the approval has been purged.\n    code: approval_not_found\n")
+    edit(f, "  - code: approval_not_found\n    added: '2026-11-29'\n    description: The approval ID is unknown, or the approval has been purged.\n",
+         "  - description: The approval ID is unknown, or the approval has been purged.\n    code: approval_not_found\n    added: '2026-11-29'\n")
     f.chmod(0o664)
     assert xemcat("--catalog", "catalog", "fmt", cwd=project).returncode == 0
     assert stat.S_IMODE(f.stat().st_mode) == 0o664

@@ -19,6 +19,8 @@ RULE_CASES = {
     "section_ids_unique": (S02, "  id: agents\n", "  id: execution\n"),
     "codes_unique": (S02, "  - code: candidate_not_found\n", "  - code: agent_not_found\n"),
     "codes_are_not_section_ids": (S02, "  id: agents\n", "  id: internal_error\n"),
+    "former_names_are_free": (S02, "  - code: candidate_not_found\n", "  - code: candidate_not_found\n    former_names:\n"
+                              "      - {name: agent_not_found, renamed: '2026-12-01'}\n"),
     "diagnostics_match_registry": (S02, "command: xeroctl agents\n", "command: xeroctl agents doctor\n"),
     "commands_are_inert": (S02, "command: xeroctl agents\n", "command: xeroctl agents; true\n"),
     "statuses_say_when": (S04, "        when: The tool is read through the tools-catalog route.\n", ""),

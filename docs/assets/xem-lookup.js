@@ -96,6 +96,7 @@
       else if (body) byMessage(body, data, found, false, re);
     }
     if (found.code !== null && found.status !== null) pastedStatus(found.status, byCode[found.code].statuses, data, found);
+    if (found.code !== null && byCode[found.code].removed) removed(found.code, byCode[found.code].removed, data, found);
     var rate = data.rate_limit.status;
     found.rate_limited = found.status === rate || Object.keys(found.retry).length > 0 ||
       (found.code !== null && byCode[found.code].statuses.indexOf(rate) >= 0);
@@ -150,9 +151,13 @@
   function namedIn(text, data, found, re) {
     var names = {}, named = [];
     data.codes.forEach(function (c) { names[c.code] = 1; });
+    Object.keys(data.renamed).forEach(function (old) { names[old] = 1; });
     (text.toLowerCase().match(re.tokenAll) || []).forEach(function (t) {
       t = spelled(t);
-      if (has(names, t) && named.indexOf(t) < 0) named.push(t);
+      if (has(names, t)) {
+        t = current(t, data, found);
+        if (named.indexOf(t) < 0) named.push(t);
+      }
     });
     if (named.length === 1) found.code = named[0];
     else if (named.length) {
@@ -172,7 +177,7 @@
   function byName(word, data, found) {
     word = spelled(word);
     var names = data.codes.map(function (c) { return c.code; });
-    if (names.indexOf(word) >= 0) { found.code = word; return; }
+    if (names.indexOf(word) >= 0 || has(data.renamed, word)) { found.code = current(word, data, found); return; }
     var starting = names.filter(function (n) { return n.indexOf(word) === 0 || n.indexOf("_" + word) >= 0; });
     if (starting.length === 1) { found.code = starting[0]; return; }
     found.candidates = starting.length ? starting.slice(0, 8) : closest(word, names);
@@ -210,6 +215,19 @@
       found.candidates = ranked.slice(0, 3).filter(function (s) { return s[0] > 0; }).map(function (s) { return s[1]; });
       if (!quiet) note(found, data, "no_message_match", {});
     }
+  }
+
+  /* A code's name today: a former name reads as the code it became, and the answer says so. */
+  function current(name, data, found) {
+    if (!has(data.renamed, name)) return name;
+    var r = data.renamed[name], values = { old: name, code: r.code, date: r.date };
+    if (found.notes.indexOf(say(data, "renamed", values)) < 0) note(found, data, "renamed", values);
+    return r.code;
+  }
+
+  function removed(code, gone, data, found) {
+    if (gone.replacement) note(found, data, "removed_replaced", { code: code, date: gone.date, replacement: gone.replacement });
+    else note(found, data, "removed_code", { code: code, date: gone.date });
   }
 
   function pastedStatus(status, documented, data, found) {

@@ -1,8 +1,11 @@
 """Compare the catalog with its state at a git revision: `xemcat diff BASE` and the
 breaking-change gate of `xemcat check --against BASE`.
 
-API clients switch on `error.code`, so these break them and fail the gate unless marked:
-  * a removed code, unless it was already `deprecated` at BASE (deprecate first, remove later);
+API clients switch on `error.code`, and people hold links to every code for years, so these
+break them and fail the gate unless marked:
+  * a deleted entry: a code is never deleted; it gets a tombstone (`removed: {date, reason}`),
+    or, renamed, the new entry lists it in `former_names` (its old addresses then lead there);
+  * a tombstone on a code that was not `deprecated` at BASE (deprecate first, remove later);
   * a changed HTTP status set, a changed envelope type or a flipped retryable flag, unless the
     entry carries `breaking_change: {date, reason}` for this revision.
 Learning a fact that was `unknown` is not breaking: clients could not rely on it before.
@@ -114,7 +117,7 @@ class Change:
     """How one code differs between two revisions of the catalog."""
 
     code: str
-    kind: str  # added | removed | changed
+    kind: str  # added | renamed | removed (tombstoned) | deleted | changed
     details: list[str]
     breaking: bool
 
@@ -124,15 +127,22 @@ def _statuses(e: ErrorCode) -> tuple[int, ...]:
 
 
 def compare(old: Catalog, new: Catalog) -> list[Change]:
+    """The lifecycle events and fact changes of each code from ``old`` to ``new``."""
     changes: list[Change] = []
+    renamed = new.former_names
     for code in old.by_code:
-        if code not in new.by_code:
-            changes.append(Change(code, "removed", [], breaking=old.by_code[code].deprecated is None))
+        if code in renamed and renamed[code] not in old.by_code:
+            changes.append(Change(renamed[code], "renamed", [f"from {code}"], breaking=False))
+        elif code not in new.by_code:
+            changes.append(Change(code, "deleted", [], breaking=True))
     for code, e in new.by_code.items():
         if code not in old.by_code:
-            changes.append(Change(code, "added", [f"section {e.section_id}"], breaking=False))
+            if not any(f.name in old.by_code for f in e.former_names):
+                changes.append(Change(code, "added", [f"section {e.section_id}"], breaking=False))
             continue
         o = old.by_code[code]
+        if e.removed and not o.removed:
+            changes.append(Change(code, "removed", [f"on {e.removed.date}"], breaking=o.deprecated is None))
         details, breaking = [], False
         if _statuses(o) != _statuses(e):
             details.append(f"HTTP {'/'.join(map(str, _statuses(o))) or 'unknown'} -> "
@@ -154,7 +164,7 @@ def compare(old: Catalog, new: Catalog) -> list[Change]:
             details.append("deprecated" if e.deprecated else "no longer deprecated")
         if details:
             changes.append(Change(code, "changed", details, breaking))
-    order = {"removed": 0, "changed": 1, "added": 2}
+    order = {"deleted": 0, "removed": 1, "renamed": 2, "changed": 3, "added": 4}
     return sorted(changes, key=lambda c: (order[c.kind], c.code))
 
 
@@ -179,7 +189,7 @@ def print_diff(catalog_dir: Path, base: str, exit_code: bool = False) -> int:
     changes = compare(old, new)
     unmarked = 0
     for c in changes:
-        is_marked = c.kind != "removed" and marked(c.code, new_markers, old_markers)
+        is_marked = c.kind == "changed" and marked(c.code, new_markers, old_markers)
         unmarked += c.breaking and not is_marked
         mark = ("  BREAKING (marked)" if is_marked else "  BREAKING") if c.breaking else ""
         print(f"{c.kind:<8} {c.code}" + (f": {'; '.join(c.details)}" if c.details else "") + mark)
@@ -204,18 +214,25 @@ def breaking_problems(catalog_dir: Path, base: str, files: list[SourceFile]) -> 
     for c in compare(old, new):
         if not c.breaking:
             continue
-        if c.kind == "removed":
+        if c.kind == "deleted":
             # Reported on the file it was in as that file is now (its `codes:` line: the base
             # revision's line number would point at another entry), naming where it was.
             file, line, col = old_places[c.code]
             now = next((src for src in files if src.display == file), None)
             here = now.pos(("codes",), key=True) if now is not None and "codes" in now.data else (1, 1)
             out.append(Problem(file, *here, f"codes.{c.code}",
-                               f"breaking: `{c.code}` was removed without being deprecated first (it was at line "
-                               f"{line} at {base}); restore it with `deprecated: {{since, replacement, reason}}` "
-                               "and remove it in a later revision"))
+                               f"breaking: `{c.code}` was deleted (it was at line {line} at {base}); every "
+                               "address of it would stop working. Keep the entry with `removed: {date, reason, "
+                               "replacement}` (a tombstone), or, if it was renamed, list it in the new entry's "
+                               "`former_names: [{name, renamed}]`"))
             continue
         src, i = where[c.code]
+        if c.kind == "removed":
+            out.append(src.problem(("codes", i, "removed"),
+                                   f"breaking: `{c.code}` is removed but was not deprecated at {base}; deprecate "
+                                   "it first (`deprecated: {since, replacement, reason}`) and remove it in a later "
+                                   "revision", field_name=f"codes.{c.code}.removed"))
+            continue
         if marked(c.code, new_markers, old_markers):
             continue
         facts = [d for d in c.details if d.split()[0] in ("HTTP", "type", "retryable")]

@@ -88,6 +88,8 @@ def index(catalog: Catalog, page_urls: dict[str, str] | None = None) -> dict[str
                        "fields": [{"name": f["name"], "meaning": text.segments(f["meaning"])} for f in rate["fields"]]
                        + [{"name": rate["header"]["name"], "meaning": text.segments(rate["header"]["meaning"])}]},
         "codes": [_code_entry(c, v.codes[c.code]) for c in catalog.codes],
+        # A former name reads as the code it became (catalog `former_names`).
+        "renamed": {f.name: {"code": c.code, "date": f.renamed} for c in catalog.codes for f in c.former_names},
         "types": [{"type": t.type, "advice": text.segments(t.when_code_missing), "general": t.general_advice}
                   for t in catalog.envelope_types],
         "pages": dict(page_urls or {}),
@@ -108,6 +110,7 @@ def _code_entry(c: ErrorCode, shown: CodeView) -> dict[str, Any]:
         "command": c.diagnostic.command,
         "caveat": text.segments(shown.form.note) if shown.form and shown.form.note else None,
         "diagnostic": text.segments(c.diagnostic.text),
+        "removed": {"date": c.removed.date, "replacement": c.removed.replacement} if c.removed else None,
     }
 
 
@@ -179,6 +182,8 @@ def interpret(pasted: str, data: dict[str, Any]) -> Lookup:
             _message(body, data, found)
     if found.code is not None and found.status is not None:
         _pasted_status(found.status, codes[found.code]["statuses"], data, found)
+    if found.code is not None and codes[found.code]["removed"]:
+        _removed(found.code, codes[found.code]["removed"], data, found)
     rate = data["rate_limit"]["status"]
     found.rate_limited = bool(found.status == rate or found.retry
                               or (found.code and rate in codes[found.code]["statuses"]))
@@ -251,8 +256,9 @@ def _spelled(word: str) -> str:
 def _named_in(text: str, data: dict[str, Any], found: Lookup) -> bool:
     """Codes of the catalog written anywhere in the text. One: that is the answer. Several: the
     candidates, in the order they appear. An exact code beats any message similarity."""
-    names = {c["code"] for c in data["codes"]}
-    named = list(dict.fromkeys(t for t in map(_spelled, _RE["token"].findall(text.lower())) if t in names))
+    names = {c["code"] for c in data["codes"]} | set(data["renamed"])
+    named = list(dict.fromkeys(_current(t, data, found) for t in map(_spelled, _RE["token"].findall(text.lower()))
+                               if t in names))
     if len(named) == 1:
         found.code = named[0]
     elif named:
@@ -273,8 +279,8 @@ def _name(word: str, data: dict[str, Any], found: Lookup) -> None:
     """An `error.code` value, whole or the start of one."""
     word = _spelled(word)
     names = [c["code"] for c in data["codes"]]
-    if word in names:
-        found.code = word
+    if word in names or word in data["renamed"]:
+        found.code = _current(word, data, found)
         return
     starting = [n for n in names if n.startswith(word) or f"_{word}" in n]
     if len(starting) == 1:
@@ -286,6 +292,26 @@ def _name(word: str, data: dict[str, Any], found: Lookup) -> None:
     else:
         found.notes.append(_say(data, "unknown_code", word=word))
         _report_missing(data, found)
+
+
+def _current(name: str, data: dict[str, Any], found: Lookup) -> str:
+    """A code's name today: a former name reads as the code it became, and the answer says so."""
+    renamed = data["renamed"].get(name)
+    if renamed is None:
+        return name
+    note = _say(data, "renamed", old=name, code=renamed["code"], date=renamed["date"])
+    if note not in found.notes:
+        found.notes.append(note)
+    return renamed["code"]
+
+
+def _removed(code: str, removed: dict[str, Any], data: dict[str, Any], found: Lookup) -> None:
+    """A tombstoned code: when it was removed and what clients receive instead."""
+    if removed["replacement"]:
+        found.notes.append(_say(data, "removed_replaced", code=code, date=removed["date"],
+                                replacement=removed["replacement"]))
+    else:
+        found.notes.append(_say(data, "removed_code", code=code, date=removed["date"]))
 
 
 def _pasted_status(status: int, documented: list[int], data: dict[str, Any], found: Lookup) -> None:

@@ -66,6 +66,23 @@ class Deprecation:
 
 
 @dataclass(frozen=True)
+class Removal:
+    """A tombstone: when the router stopped sending a code, why, and what clients get instead."""
+
+    date: str
+    reason: str
+    replacement: str | None = None
+
+
+@dataclass(frozen=True)
+class Rename:
+    """A name the code had before, and when it was renamed."""
+
+    name: str
+    renamed: str
+
+
+@dataclass(frozen=True)
 class ErrorCode:
     """One `error.code` value: its facts, the operator's next action, its diagnostic and example."""
 
@@ -80,9 +97,12 @@ class ErrorCode:
     example_message: str
     example_param: str | None
     deprecated: Deprecation | None = None
+    removed: Removal | None = None
+    former_names: tuple[Rename, ...] = ()
     # Optional plain fields: declared here with a None default and in schema.json, they are read
     # from the YAML by name and take part in `check`'s template sample (see optional_fields).
     error_codes_section: str | None = None
+    added: str | None = None  # date the catalog first documented the code
 
     def envelope(self) -> dict[str, Any]:
         """The example JSON envelope. An undocumented type is left out rather than shown as a
@@ -158,6 +178,11 @@ class Catalog:
     def codes(self) -> list[ErrorCode]:
         return [c for s in self.sections for c in s.codes]
 
+    @property
+    def former_names(self) -> dict[str, str]:
+        """Each former name of a code -> the code's name now."""
+        return {f.name: c.code for c in self.codes for f in c.former_names}
+
     def scope(self, source_id: str | None) -> str | None:
         """The other surface a fact from this source is documented for (e.g. "inference API"),
         or None for the router's own pages and for undocumented facts."""
@@ -167,7 +192,7 @@ class Catalog:
 # The ErrorCode attributes build_catalog builds from nested YAML; every other one is an optional
 # plain field of the entry, read by its name.
 _BUILT = frozenset({"code", "section_id", "description", "http", "retryable", "type", "action", "diagnostic",
-                    "example_message", "example_param", "deprecated"})
+                    "example_message", "example_param", "deprecated", "removed", "former_names"})
 
 
 def optional_fields() -> tuple[str, ...]:
@@ -203,6 +228,9 @@ def build_catalog(blocks: dict[str, Any], section_files: list[dict[str, Any]]) -
                 diagnostic=Diagnostic(diag.get("command"), diag.get("note")),
                 example_message=e["example"]["message"], example_param=e["example"]["param"],
                 deprecated=Deprecation(dep["since"], dep["reason"], dep.get("replacement")) if dep else None,
+                removed=Removal(e["removed"]["date"], e["removed"]["reason"], e["removed"].get("replacement"))
+                if "removed" in e else None,
+                former_names=tuple(Rename(f["name"], f["renamed"]) for f in e.get("former_names", ())),
                 **{name: e.get(name) for name in optional_fields()},
             ))
         sections.append(Section(sec["id"], sec["title"], sec.get("note"), tuple(codes)))

@@ -55,6 +55,7 @@ PAGE = {p.id: p for p in PAGES}
 # and link every code).
 CODE_PAGE = "codes/{code}/index.md"  # index.md: its links mean the same from the source file and the page
 CODE_PAGES_URL = "codes/"
+REDIRECT_PAGE = "codes/{code}/index.html"  # a former name's address: a redirect to the code's page
 
 
 def code_page(code: str) -> PageSpec:

@@ -266,6 +266,19 @@ def template_sample(catalog: Catalog) -> Catalog:
     return sample
 
 
+def redirect_page(target: str, title: str) -> str:
+    """A static page that sends its reader on to ``target`` (relative), keeping the #fragment:
+    what a former name's address serves, as mkdocs-redirects writes them (meta refresh, a
+    canonical link for search engines, a link for readers without either)."""
+    href = html.escape(target, quote=True)
+    return ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n"
+            f'<link rel="canonical" href="{href}">\n'
+            f'<meta http-equiv="refresh" content="0; url={href}">\n'
+            f"<script>location.replace({json.dumps(target)} + location.hash)</script>\n"
+            f'</head>\n<body>\n<p>Moved: <a href="{href}">{html.escape(title)}</a></p>\n</body>\n</html>\n')
+
+
 def render_contributing(templates_dir: Path, field_docs: dict[str, list], commands: list) -> RenderedPage:
     """The Contributing page without a catalog: what a writer needs most while the catalog is
     broken (the field reference) stays in the preview; only the coverage table waits."""

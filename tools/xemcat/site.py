@@ -22,9 +22,9 @@ from .loader import SourceFile
 from .export import catalog_json
 from .lookup import index
 from .model import Catalog
-from .pages import CATALOG_JSON, CODE_PAGES_URL, LOOKUP_JSON, PAGES, SCHEMA_JSON, page_url
+from .pages import CATALOG_JSON, CODE_PAGES_URL, LOOKUP_JSON, PAGES, REDIRECT_PAGE, SCHEMA_JSON, page_url
 from .problems import CatalogError
-from .render import RenderedPage, check_templates, fixed_anchors, render_all, render_contributing
+from .render import RenderedPage, check_templates, fixed_anchors, redirect_page, render_all, render_contributing
 from .validate import fragment_link_problems, page_anchor_problems
 
 # The file `xemcat pages` leaves in a directory it wrote: only such a directory is replaced.
@@ -98,6 +98,10 @@ def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: b
         SCHEMA_JSON: (catalog_dir / "schema.json").read_text(encoding="utf-8"),
         LOOKUP_JSON: json.dumps(index(catalog, urls), ensure_ascii=False, separators=(",", ":")) + "\n",
     }
+    # A former name's page address leads to the page of the code it became.
+    for old, new in catalog.former_names.items():
+        published_files[REDIRECT_PAGE.format(code=old)] = redirect_page(
+            f"../{new}/", f"{old} is now {new}")
     return SiteOutput(catalog, tuple(pages), published_files)
 
 

@@ -169,6 +169,32 @@ def fragment_link_problems(files: list[SourceFile], anchors: set[str]) -> list[P
     return problems
 
 
+def former_names_are_free(cat: CatalogFiles) -> Iterator[Problem]:
+    """A former name leads to one code: it is no code or section id of today, and no other
+    code's former name (its old addresses would lead to two places)."""
+    sections = {src.data["section"].get("id") for src in cat.files if isinstance(src.data.get("section"), dict)}
+    seen: dict[str, tuple[SourceFile, tuple]] = {}
+    for src in cat.files:
+        for i, entry in entries(src.data, "codes"):
+            for j, former in enumerate(entry.get("former_names") or []):
+                name = former.get("name") if isinstance(former, dict) else None
+                if not isinstance(name, str):
+                    continue
+                here = ("codes", i, "former_names", j, "name")
+                if name in cat.code_places:
+                    other, there = cat.code_places[name]
+                    yield src.problem(here, f"former name `{name}` is a code today (at {other.display}:"
+                                            f"{other.pos(there)[0]}); a name leads to one code")
+                elif name in sections:
+                    yield src.problem(here, f"former name `{name}` is a section id; both would be the same anchor")
+                elif name in seen:
+                    other, there = seen[name]
+                    yield src.problem(here, f"former name `{name}` is already a former name at {other.display}:"
+                                            f"{other.pos(there)[0]}")
+                else:
+                    seen[name] = (src, here)
+
+
 def codes_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """Every code is defined once; a duplicate is reported at both places."""
     for src in cat.files:
@@ -229,18 +255,25 @@ def statuses_say_when(cat: CatalogFiles) -> Iterator[Problem]:
 
 
 def references_exist(cat: CatalogFiles) -> Iterator[Problem]:
-    """A deprecation's replacement and the envelope example name codes of the catalog."""
+    """A deprecation's or removal's replacement and the envelope example name codes of the
+    catalog; a replacement is another code, and not one that was removed itself."""
     if not cat.complete:
         return
+    removed = {e.get("code") for src in cat.files for _, e in entries(src.data, "codes") if "removed" in e}
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):
-            dep = entry.get("deprecated")
-            rep = dep.get("replacement") if isinstance(dep, dict) else None
-            if isinstance(rep, str) and rep == entry.get("code"):
-                yield src.problem(("codes", i, "deprecated", "replacement"), "a code cannot be its own replacement")
-            elif isinstance(rep, str) and rep not in cat.code_places:
-                yield src.problem(("codes", i, "deprecated", "replacement"),
-                                  f"replacement `{rep}` is not a code in the catalog{did_you_mean(rep, cat.code_places)}")
+            for kind in ("deprecated", "removed"):
+                block = entry.get(kind)
+                rep = block.get("replacement") if isinstance(block, dict) else None
+                where = ("codes", i, kind, "replacement")
+                if isinstance(rep, str) and rep == entry.get("code"):
+                    yield src.problem(where, "a code cannot be its own replacement")
+                elif isinstance(rep, str) and rep not in cat.code_places:
+                    yield src.problem(where, f"replacement `{rep}` is not a code in the catalog"
+                                             f"{did_you_mean(rep, cat.code_places)}")
+                elif isinstance(rep, str) and rep in removed:
+                    yield src.problem(where, f"replacement `{rep}` was removed itself; name the code clients "
+                                             "receive now")
         env = src.data.get("envelope")
         example = env.get("example") if isinstance(env, dict) else None
         code = example.get("code") if isinstance(example, dict) else None
@@ -312,6 +345,7 @@ def text_is_printable(cat: CatalogFiles) -> Iterator[Problem]:
 
 RULES: tuple[Callable[[CatalogFiles], Iterator[Problem]], ...] = (
     blocks_defined_once, command_forms_unique, section_ids_unique, codes_unique, codes_are_not_section_ids,
+    former_names_are_free,
     diagnostics_match_registry, commands_are_inert, statuses_say_when, references_exist, no_placeholders_left,
     sources_exist, code_references_exist, links_are_safe, text_is_printable,
 )

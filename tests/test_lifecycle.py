@@ -1,0 +1,118 @@
+"""A code's life after it is published (issue 22): renamed, its old addresses lead to the new
+name; removed, it keeps its page, rows and anchors as a tombstone; the look-up knows both.
+
+The fixture is a copy of the project where `tool_executor_unavailable` was renamed to
+`tool_runner_unavailable` and `approval_not_pending` was deprecated and then removed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import LOOKUP_READY, copy_project, edit, mkdocs_build, open_page, xemcat
+
+OLD, NEW = "tool_executor_unavailable", "tool_runner_unavailable"
+GONE, INSTEAD = "approval_not_pending", "approval_not_found"
+
+
+def lifecycle(project):
+    edit(project / "catalog/sections/04-execution.yaml", f"  - code: {OLD}\n",
+         f"  - code: {NEW}\n    former_names:\n      - name: {OLD}\n        renamed: '2026-12-01'\n")
+    for f in (project / "catalog").rglob("*.yaml"):  # prose that names the old code names the new one
+        f.write_text(f.read_text().replace(f"`{OLD}`", f"`{NEW}`"))
+    edit(project / "catalog/sections/05-approvals.yaml", f"  - code: {GONE}\n",
+         f"  - code: {GONE}\n    deprecated:\n      since: '2026-11-30'\n      replacement: {INSTEAD}\n"
+         f"      reason: Merged.\n    removed:\n      date: '2026-12-01'\n      replacement: {INSTEAD}\n"
+         f"      reason: The router reports it as `{INSTEAD}`.\n")
+    return project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    project = lifecycle(copy_project(tmp_path_factory.mktemp("lifecycle") / "project"))
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project, site
+
+
+def test_every_link_resolves_with_renamed_and_removed_codes(built):
+    project, site = built
+    check = xemcat("--catalog", "catalog", "sitecheck", str(site), cwd=project)
+    assert check.returncode == 0, check.stdout + check.stderr
+    data = {c["code"]: c for c in json.loads((site / "catalog.json").read_text())["codes"]}
+    assert data[NEW]["former_names"] == [{"name": OLD, "renamed": "2026-12-01"}] and OLD not in data
+    assert data[GONE]["removed"] == {"date": "2026-12-01", "replacement": INSTEAD,
+                                     "reason": f"The router reports it as `{INSTEAD}`."}
+
+
+@pytest.mark.parametrize("path, lands_on", [
+    (f"/codes/{OLD}/", f"/codes/{NEW}/"),
+    (f"/codes/{OLD}/#facts", f"/codes/{NEW}/#facts"),
+])
+def test_a_former_names_page_address_leads_to_the_new_page(browser, built, path, lands_on):
+    _, site = built
+    with open_page(browser, site, path) as page:
+        page.wait_for_url(f"**{lands_on}")
+        assert page.locator("h1").inner_text().replace("\u200b", "") == NEW
+        assert page.locator('link[rel="canonical"]').get_attribute("href").endswith(f"/codes/{NEW}/")
+
+
+@pytest.mark.parametrize("path, place", [("/troubleshooting/", "row"), ("/error-codes/", "entry")])
+def test_a_former_names_anchor_lands_on_the_renamed_row(browser, built, path, place):
+    _, site = built
+    with open_page(browser, site, f"{path}#{OLD}") as page:
+        page.wait_for_timeout(300)
+        shown = page.evaluate(f"""() => {{
+            const t = document.querySelector(':target'), box = t.closest('[data-place="{place}"]'),
+                  r = t.getBoundingClientRect();
+            return {{code: box && box.dataset.code, top: r.top, vh: innerHeight}};
+        }}""")
+        assert shown["code"] == NEW and 0 <= shown["top"] < shown["vh"], shown
+
+
+def test_a_removed_code_keeps_its_page_and_rows_as_a_tombstone(built):
+    from bs4 import BeautifulSoup
+    _, site = built
+    page = BeautifulSoup((site / f"codes/{GONE}/index.html").read_text(), "html.parser")
+    banner = page.select_one(".admonition.xem-removed")
+    assert "Removed on 2026-12-01" in banner.get_text() and banner.find("a", href=f"../{INSTEAD}/")
+    assert "2026-12-01: removed." in page.select_one(".xem-history").get_text()
+    row = BeautifulSoup((site / "troubleshooting/index.html").read_text(), "html.parser").select_one(
+        f'tr[data-code="{GONE}"]')
+    assert row.select_one(".xem-badge.xem-removed") and row.select_one(".xem-removed")
+
+
+PASTES = [OLD, json.dumps({"error": {"code": OLD, "type": "x"}}), f"code={GONE}", GONE, NEW]
+
+
+def test_the_look_up_reads_former_names_and_tombstones_alike_in_both_runtimes(browser, built):
+    from xemcat.lookup import interpret
+    _, site = built
+    data = json.loads((site / "assets/lookup.json").read_text())
+    answers = [interpret(p, data).as_dict() for p in PASTES]
+    assert answers[0]["code"] == answers[1]["code"] == NEW
+    assert f"{OLD} was renamed to {NEW} on 2026-12-01; this is the answer for {NEW}." in answers[0]["notes"]
+    assert answers[2]["code"] == answers[3]["code"] == GONE
+    assert f"{GONE} was removed on 2026-12-01; clients receive {INSTEAD} instead." in answers[3]["notes"]
+    assert answers[4]["notes"] == []
+    with open_page(browser, site, "/", ready=LOOKUP_READY) as page:
+        in_browser = page.evaluate("""async (pastes) => {
+            const data = await (await fetch('assets/lookup.json')).json();
+            return pastes.map(p => { const a = window.xemLookup.interpret(p, data); delete a._parts; return a; });
+        }""", PASTES)
+    assert in_browser == answers
+
+
+def test_a_former_name_cannot_be_a_code_or_twice_a_former_name(tmp_path):
+    project = lifecycle(copy_project(tmp_path / "project"))
+    edit(project / "catalog/sections/04-execution.yaml", f"      - name: {OLD}\n",
+         f"      - name: {OLD}\n        renamed: '2026-12-01'\n      - name: {INSTEAD}\n")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1
+    assert f"04-execution.yaml:" in result.stdout and f"former name `{INSTEAD}` is a code today" in result.stdout
+    edit(project / "catalog/sections/05-approvals.yaml", f"  - code: {INSTEAD}\n",
+         f"  - code: {INSTEAD}\n    removed:\n      date: '2026-12-01'\n      reason: x\n")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert f"replacement `{INSTEAD}` was removed itself" in result.stdout
