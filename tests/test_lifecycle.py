@@ -111,7 +111,7 @@ def test_a_former_name_cannot_be_a_code_or_twice_a_former_name(tmp_path):
          f"      - name: {OLD}\n        renamed: '2026-12-01'\n      - name: {INSTEAD}\n")
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert result.returncode == 1
-    assert f"04-execution.yaml:" in result.stdout and f"former name `{INSTEAD}` is a code today" in result.stdout
+    assert "04-execution.yaml:" in result.stdout and f"former name `{INSTEAD}` is a code today" in result.stdout
     edit(project / "catalog/sections/05-approvals.yaml", f"  - code: {INSTEAD}\n",
          f"  - code: {INSTEAD}\n    removed:\n      date: '2026-12-01'\n      reason: x\n")
     result = xemcat("--catalog", "catalog", "check", cwd=project)

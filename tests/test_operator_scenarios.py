@@ -35,7 +35,7 @@ SCENARIOS = [
     ("upper case with hyphens from a ticket title", SCOPE.upper().replace("_", "-"), ("code", SCOPE)),
     ("URL from a log", f"GET https://docs.example/errors/{RATE}?src=router", ("code", RATE)),
     ("raw HTTP response with headers",
-     f"HTTP/2 429\r\nx-request-id: req_7f3\r\nretry-after: 3\r\n\r\n"
+     "HTTP/2 429\r\nx-request-id: req_7f3\r\nretry-after: 3\r\n\r\n"
      + json.dumps({"error": {"message": "slow down", "type": "rate_limit_error", "code": RATE}}), ("code", RATE)),
     ("stack trace line", f"  File \"client.py\", line 88, in call\nXemError: {CONTEXT}: prompt too long",
      ("code", CONTEXT)),
