@@ -116,3 +116,60 @@ def test_a_former_name_cannot_be_a_code_or_twice_a_former_name(tmp_path):
          f"  - code: {INSTEAD}\n    removed:\n      date: '2026-12-01'\n      reason: x\n")
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert f"replacement `{INSTEAD}` was removed itself" in result.stdout
+
+
+def test_changes_page_and_feed_list_the_events_newest_first(built):
+    import feedparser
+    from bs4 import BeautifulSoup
+    _, site = built
+    page = BeautifulSoup((site / "changes/index.html").read_text(), "html.parser")
+    dates = [h.get_text(strip=True).rstrip("¶") for h in page.select("article h2")]
+    assert dates == sorted(dates, reverse=True) and dates[0] == "2026-12-01", dates
+    newest = [li.get_text(" ", strip=True) for li in page.select("article ul.xem-changes")[0].select("li")]
+    assert newest == [f"removed {GONE} removed", f"renamed {OLD} renamed to {NEW}"], newest
+    feed = feedparser.parse((site / "changes.xml").read_bytes())
+    assert not feed.bozo and feed.version == "atom10", feed.get("bozo_exception")
+    assert [e.title for e in feed.entries[:2]] == [f"{GONE} removed", f"{OLD} renamed to {NEW}"]
+    assert feed.entries[0].link.endswith(f"/codes/{GONE}/") and feed.feed.updated.startswith("2026-12-01")
+    assert len({e.id for e in feed.entries}) == len(feed.entries) == len(page.select("ul.xem-changes li"))
+
+
+def test_every_page_announces_the_feed(built):
+    from bs4 import BeautifulSoup
+    _, site = built
+    for html in site.rglob("*.html"):
+        head = BeautifulSoup(html.read_text(), "html.parser").head
+        if head.find("meta", attrs={"http-equiv": "refresh"}):
+            continue  # a former name's redirect page
+        link = head.find("link", rel="alternate", type="application/atom+xml")
+        assert link is not None, html
+        assert (html.parent / link["href"]).resolve() == (site / "changes.xml").resolve() or link["href"] == "/changes.xml"
+
+
+def test_every_address_published_at_the_base_still_resolves(tmp_path):
+    """The permalink contract (`sitecheck --against BASE`, run by tools/ci-check.sh on pull
+    requests): a rename without a former name, or a deleted section, drops addresses and fails
+    naming each; the same rename with its former name keeps them all."""
+    import subprocess
+    project = copy_project(tmp_path / "project")
+    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"]):
+        subprocess.run(["git", *args], cwd=project, check=True)
+    edit(project / "catalog/sections/04-execution.yaml", f"  - code: {OLD}\n", f"  - code: {NEW}\n")
+    for f in (project / "catalog").rglob("*.yaml"):
+        f.write_text(f.read_text().replace(f"`{OLD}`", f"`{NEW}`"))
+    site = project / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    check = xemcat("--catalog", "catalog", "sitecheck", str(site), "--against", "HEAD", cwd=project)
+    assert check.returncode == 1
+    for address in (f"codes/{OLD}/: no page", f"troubleshooting/#{OLD}: no element", f"error-codes/#{OLD}: no element"):
+        assert address in check.stdout, check.stdout
+    assert f"`{OLD}` is no code or former name any more" in check.stdout
+    edit(project / "catalog/sections/04-execution.yaml", f"  - code: {NEW}\n",
+         f"  - code: {NEW}\n    former_names:\n      - name: {OLD}\n        renamed: '2026-12-01'\n")
+    assert mkdocs_build(project, site).returncode == 0
+    check = xemcat("--catalog", "catalog", "sitecheck", str(site), "--against", "HEAD", cwd=project)
+    assert check.returncode == 0, check.stdout
+    edit(project / "catalog/sections/05-approvals.yaml", "  id: approvals\n", "  id: approvals-v2\n")
+    assert mkdocs_build(project, site).returncode == 0
+    check = xemcat("--catalog", "catalog", "sitecheck", str(site), "--against", "HEAD", cwd=project)
+    assert check.returncode == 1 and "troubleshooting/#approvals: no element" in check.stdout

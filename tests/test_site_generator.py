@@ -119,8 +119,8 @@ def test_nav_follows_the_page_registry(project, tmp_path):
 def test_adding_a_page_is_the_registry_entry_its_template_and_its_nav_line(project, tmp_path):
     """The recipe on the Contributing page, followed on a copy: the new page is built, linked
     from the others through `links`, and checked like every page."""
-    edit(project / "tools/xemcat/pages.py", '''             "deprecation policy.", "Contributing", hide_toc=False),
-)''', '''             "deprecation policy.", "Contributing", hide_toc=False),
+    edit(project / "tools/xemcat/pages.py", '''             "Changes", search_sections=False),
+)''', '''             "Changes", search_sections=False),
     PageSpec("glossary", "glossary.md", "glossary.html.j2", "Glossary", "Words the error pages use.", "Glossary"),
 )''')
     (project / "templates/glossary.html.j2").write_text(
@@ -129,8 +129,7 @@ def test_adding_a_page_is_the_registry_entry_its_template_and_its_nav_line(proje
         "the error format</a>.</p>\n")
     edit(project / "templates/troubleshooting.html.j2", '<a href="#request-id">why</a>',
          '<a href="#request-id">why</a>, <a href="{{ links.glossary }}#envelope">terms</a>')
-    edit(project / "mkdocs.yml", "  - Contributing: contributing.md\n",
-         "  - Contributing: contributing.md\n  - Glossary: glossary.md\n")
+    edit(project / "mkdocs.yml", "  - Changes: changes.md\n", "  - Changes: changes.md\n  - Glossary: glossary.md\n")
     out = tmp_path / "site"
     result = mkdocs_build(project, out, env={**ENV, "PYTHONPATH": str(project / "tools")})  # this copy's registry
     assert result.returncode == 0, result.stdout + result.stderr

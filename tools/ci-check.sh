@@ -3,7 +3,8 @@
 #  1. `xemcat check --against` the merge base of BASE and HEAD (under GitHub Actions the problems
 #     print as ::error annotations on the changed lines); without BASE, a plain check;
 #  2. the strict site build (tools/build-site.sh);
-#  3. the offline link and anchor check of the built site, and no code lost.
+#  3. the offline link and anchor check of the built site, no code lost, and (with BASE) every
+#     address the catalog published at the merge base still resolving.
 set -eu
 cd "$(dirname "$0")/.."
 . tools/venv.sh
@@ -26,4 +27,9 @@ else
     .venv/bin/xemcat check
 fi
 sh tools/build-site.sh
-.venv/bin/xemcat sitecheck site
+if [ -n "$merge_base" ]; then
+    # Every address the catalog published at the base still resolves (a code, its new name, its tombstone).
+    .venv/bin/xemcat sitecheck site --against "$merge_base"
+else
+    .venv/bin/xemcat sitecheck site
+fi

@@ -181,6 +181,11 @@ def cmd_sitecheck(args: argparse.Namespace) -> int:
     catalog = _load_or_report(args)
     report = check_links(site, args.site_url)
     problems = report.broken + lost_codes(site, [c.code for c in catalog.codes])
+    if args.against:
+        kept = _addresses_kept(site, Path(args.catalog), args.against, catalog)
+        if kept is None:
+            return 2
+        problems += kept
     for line in problems:
         print(line)
     print(f"checked {report.links} links on {report.pages} pages; {len(report.broken)} broken; "
@@ -193,6 +198,28 @@ def cmd_sitecheck(args: argparse.Namespace) -> int:
             print(line)
         problems += failures
     return 1 if problems else 0
+
+
+def _addresses_kept(site: Path, catalog_dir: Path, base: str, catalog) -> list[str] | None:
+    """The addresses published at ``base`` that the built site no longer resolves, each with the
+    catalog change that dropped it; None (and a message) when ``base`` cannot be read."""
+    from .breaking import BaseUnreadable, GitError, load_base_with_markers
+    from .pages import public_addresses
+    from .sitecheck import unresolved
+    try:
+        old, _, _ = load_base_with_markers(catalog_dir, base)
+    except (GitError, BaseUnreadable) as exc:
+        print(f"xemcat sitecheck: error: cannot read the catalog at {base}: {exc}", file=sys.stderr)
+        return None
+    codes = [c.code for c in old.codes] + list(old.former_names)
+    now = set(catalog.by_code) | set(catalog.former_names)
+    out = []
+    for line in unresolved(site, public_addresses(codes, [s.id for s in old.sections])):
+        name = line.split(":", 1)[0].rstrip("/").split("#")[-1].split("/")[-1]
+        why = (f"`{name}` is no code or former name any more: keep it as a tombstone (`removed`) or list it "
+               "in `former_names`" if name in codes and name not in now else f"published at {base}")
+        out.append(f"{line} ({why})")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

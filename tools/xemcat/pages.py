@@ -48,6 +48,9 @@ PAGES = (
     PageSpec("contributing", "contributing.md", "contributing.html.j2", "Contributing to the catalog",
              "How to add or change an XEM error code, the catalog's field reference, commands and "
              "deprecation policy.", "Contributing", hide_toc=False),
+    PageSpec("changes", "changes.md", "changes.html.j2", "Changes",
+             "What changed in the XEM error codes: codes added, renamed, deprecated and removed, newest first.",
+             "Changes", search_sections=False),
 )
 PAGE = {p.id: p for p in PAGES}
 # Each code's own page: its permanent address, the one `doc_url` in catalog.json and `xemcat
@@ -81,6 +84,7 @@ HAND_WRITTEN = {"catalog_json_doc": "catalog-json.md", "performance": "performan
 CATALOG_JSON = "catalog.json"
 SCHEMA_JSON = "schema.json"
 LOOKUP_JSON = "assets/lookup.json"
+CHANGES_FEED = "changes.xml"  # the Atom feed of the Changes page (feed.py)
 
 # Where a code must be shown exactly once: (page id, place, what sitecheck calls it). Each is an
 # element carrying data-code="CODE" data-place="PLACE"; `xemcat sitecheck` counts them in the
@@ -89,6 +93,20 @@ CODE_PLACES = (("troubleshooting", "row", "troubleshooting rows"),
                ("error_codes", "summary", "error-codes table rows"),
                ("error_codes", "entry", "error-codes entries"),
                ("code", "page", "code pages"))  # "code": each code's own page
+
+
+def public_addresses(codes: list[str], section_ids: list[str]) -> list[str]:
+    """The addresses a catalog with these codes (former names included) and sections publishes,
+    from the site root: every generated page; each code's page, Troubleshooting row and Error
+    Codes entry; each section's two anchors. Once published, each must resolve in every later
+    build (`xemcat sitecheck --against BASE`): to the code, its new name, or its tombstone."""
+    rows, entries = page_url(PAGE["troubleshooting"].file), page_url(PAGE["error_codes"].file)
+    out = [page_url(p.file) for p in PAGES]
+    for code in codes:
+        out += [code_url(code), f"{rows}#{code}", f"{entries}#{code}"]
+    for sid in section_ids:
+        out += [f"{rows}#{sid}", f"{entries}#{sid}"]
+    return out
 
 
 def page_url(file: str) -> str:
@@ -120,6 +138,7 @@ def links_from(page: PageSpec | str) -> dict[str, str]:
     links["catalog_json"] = relative_url(CATALOG_JSON, here)
     links["lookup_json"] = relative_url(LOOKUP_JSON, here)
     links["codes"] = relative_url(CODE_PAGES_URL, here)
+    links["changes_feed"] = relative_url(CHANGES_FEED, here)
     return links
 
 

@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
                    help="the site's own absolute URL; links under it are checked as internal")
     p.add_argument("--online", action="store_true", help="also fetch external links (needs network)")
+    p.add_argument("--against", metavar="BASE",
+                   help="also check that every address the catalog published at git revision BASE (pages, code "
+                        "pages, code and section anchors) still resolves")
 
     p = sub.add_parser("pages", help="write the generated pages, catalog.json, schema.json and lookup.json as "
                                      "files any site generator reading mkdocs.yml can build")

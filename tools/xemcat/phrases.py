@@ -16,7 +16,12 @@ GENERAL_GUIDANCE = "General guidance, not from the router's documentation."
 NO_DIAGNOSTIC = "(no dedicated diagnostic)"
 NO_DIAGNOSTIC_BECAUSE = "(no dedicated diagnostic; {note})"
 CAVEAT = "Caveat:"
-ROW_LINK = "Link to this row"  # a Troubleshooting row's own permalink
+ROW_LINK = "Link to this row"
+FEED_TITLE = "Changes to the XEM error codes"
+FEED_AUTHOR = "The XEM error-code catalog's writers"
+# A lifecycle event, as the Changes page and its feed say it.
+EVENTS = {"added": "{code} documented", "renamed": "{old} renamed to {code}",
+          "deprecated": "{code} deprecated", "removed": "{code} removed"}  # a Troubleshooting row's own permalink
 
 # The kinds of fact a source may document for a code, as the pages and `coverage` name them.
 FACT_NAMES = {"http": "HTTP status", "type": "envelope type", "retryable": "retry behaviour"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 from .catalog import check_catalog
@@ -17,6 +18,7 @@ from .vocabulary import closest
 
 SKELETON = """
   - code: {code}
+    added: '{today}'
     description: TODO say in one line, in your own words, what the error means
     http: unknown
     retryable: unknown
@@ -71,7 +73,7 @@ def add_code(catalog_dir: Path, code: str, section_id: str) -> int:
     text = target.path.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"
-    new_text = text + SKELETON.format(code=code)
+    new_text = text + SKELETON.format(code=code, today=date.today().isoformat())  # the day it is documented
     if reason := _not_appended(target.data, new_text, code):
         print(f"xemcat new: error: cannot append `{code}` to {target.display} safely: {reason}. Nothing was "
               f"changed; run `xemcat fmt {target.display}` (codes last, 2-space layout) and try again",

@@ -22,7 +22,8 @@ from .loader import SourceFile
 from .export import catalog_json
 from .lookup import index
 from .model import Catalog
-from .pages import CATALOG_JSON, CODE_PAGES_URL, LOOKUP_JSON, PAGES, REDIRECT_PAGE, SCHEMA_JSON, page_url
+from .feed import atom_feed
+from .pages import CATALOG_JSON, CHANGES_FEED, CODE_PAGES_URL, LOOKUP_JSON, PAGES, REDIRECT_PAGE, SCHEMA_JSON, page_url
 from .problems import CatalogError
 from .render import RenderedPage, check_templates, fixed_anchors, redirect_page, render_all, render_contributing
 from .validate import fragment_link_problems, page_anchor_problems
@@ -97,6 +98,7 @@ def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: b
         CATALOG_JSON: catalog_json(catalog, site_url, urls, published=published),
         SCHEMA_JSON: (catalog_dir / "schema.json").read_text(encoding="utf-8"),
         LOOKUP_JSON: json.dumps(index(catalog, urls), ensure_ascii=False, separators=(",", ":")) + "\n",
+        CHANGES_FEED: atom_feed(catalog, site_url),
     }
     # A former name's page address leads to the page of the code it became.
     for old, new in catalog.former_names.items():

@@ -28,6 +28,8 @@ class _PageParser(HTMLParser):
         self.ids: set[str] = set()
         self.links: list[str] = []
         self.places: Counter = Counter()  # (place, code) of each element marked data-place/data-code
+        self.canonical: str | None = None  # <link rel="canonical" href>
+        self.redirect = False  # a <meta http-equiv="refresh">: a page that sends its reader on
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -39,6 +41,10 @@ class _PageParser(HTMLParser):
         attr = LINK_ATTRS.get(tag)
         if attr and a.get(attr):
             self.links.append(a[attr])
+        if tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a.get("href")
+        if tag == "meta" and (a.get("http-equiv") or "").lower() == "refresh":
+            self.redirect = True
 
 
 @dataclass
@@ -166,3 +172,20 @@ def lost_codes(site_dir: Path, codes: list[str]) -> list[str]:
         for extra in sorted(set(counter) - set(codes)):
             problems.append(f"{place}: {extra}: not a code in the catalog")
     return problems
+
+
+def unresolved(site_dir: Path, addresses: list[str]) -> list[str]:
+    """The addresses (from the site root, with or without a #fragment) that lead nowhere in the
+    built site. A redirect page (a former name's) is followed to its canonical page once."""
+    out = []
+    for address in addresses:
+        path, _, fragment = address.partition("#")
+        page = site_dir / path / "index.html" if not path or path.endswith("/") else site_dir / path
+        parsed = parse_page(page) if page.is_file() else None
+        if parsed is not None and parsed.redirect and parsed.canonical:
+            page = (page.parent / parsed.canonical / "index.html").resolve()
+        if not page.is_file():
+            out.append(f"{address or '/'}: no page")
+        elif fragment and fragment not in parse_page(page).ids:
+            out.append(f"{address}: no element with id \"{fragment}\" on the page")
+    return out

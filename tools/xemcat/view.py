@@ -9,7 +9,9 @@ feeds its generators: one table in, every consumer reads the same derived facts.
 * command <-> codes: the registry form each diagnostic is an instance of, the codes each form
   diagnoses, the codes without a diagnostic;
 * codes by envelope type;
-* search texts and titles for a code's anchors.
+* search texts and titles for a code's anchors;
+* the lifecycle events of every code (added, renamed, deprecated, removed), newest first: the
+  Changes page and its Atom feed.
 The look-up index that lookup.json publishes is built from these by lookup.index.
 """
 
@@ -50,6 +52,37 @@ class CodeView:
 
 
 @dataclass(frozen=True)
+class Event:
+    """Something that happened to a code, on a date the catalog records."""
+
+    date: str  # YYYY-MM-DD
+    kind: str  # added | renamed | deprecated | removed (phrases.EVENTS)
+    code: str
+    summary: str  # one plain line: what happened
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the Changes page (and the feed entry's fragment)."""
+        return f"{self.date}-{self.kind}-{self.code}"
+
+
+def events(catalog: Catalog) -> tuple[Event, ...]:
+    """Every dated lifecycle event of the catalog, newest first (then by code)."""
+    out = []
+    for c in catalog.codes:
+        if c.added:
+            out.append(Event(c.added, "added", c.code, phrases.EVENTS["added"].format(code=c.code)))
+        for f in c.former_names:
+            out.append(Event(f.renamed, "renamed", c.code, phrases.EVENTS["renamed"].format(code=c.code, old=f.name)))
+        if c.deprecated:
+            out.append(Event(c.deprecated.since, "deprecated", c.code, phrases.EVENTS["deprecated"].format(code=c.code)))
+        if c.removed:
+            out.append(Event(c.removed.date, "removed", c.code, phrases.EVENTS["removed"].format(code=c.code)))
+    order = {"removed": 0, "deprecated": 1, "renamed": 2, "added": 3}
+    return tuple(sorted(out, key=lambda e: (tuple(-int(x) for x in e.date.split("-")), order[e.kind], e.code)))
+
+
+@dataclass(frozen=True)
 class View:
     """The derived facts of one catalog (see the module docstring)."""
 
@@ -58,6 +91,7 @@ class View:
     codes_by_type: dict[str, tuple[ErrorCode, ...]]
     diagnosed_by: dict[str, tuple[ErrorCode, ...]]  # registry form -> the codes it diagnoses
     no_diagnostic: tuple[ErrorCode, ...]
+    events: tuple[Event, ...]  # lifecycle events, newest first
     filter_options: dict[str, list[tuple[str, str]]]  # filter -> (token, label) in display order
     coverage: dict[str, Any]
 
@@ -153,6 +187,7 @@ def _compute(catalog: Catalog) -> View:
         codes_by_type={k: tuple(v) for k, v in by_type.items()},
         diagnosed_by={k: tuple(v) for k, v in diagnosed_by.items()},
         no_diagnostic=tuple(c for c in catalog.codes if not c.diagnostic.command),
+        events=events(catalog),
         filter_options={"http": _options(views, "http", {**labels, **unknown}),
                         "retryable": _options(views, "retryable", {"yes": phrases.YES, "no": phrases.NO, **unknown}),
                         "type": _options(views, "type", unknown)},
