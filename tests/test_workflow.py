@@ -27,7 +27,8 @@ def test_there_is_a_workflow_and_actionlint_finds_nothing():
 
 
 def test_zizmor_finds_nothing_even_as_an_auditor():
-    result = run([str(BIN / "zizmor"), "--offline", "--persona", "auditor", *map(str, WORKFLOWS)], ROOT)
+    result = run([str(BIN / "zizmor"), "--offline", "--persona", "auditor", *map(str, WORKFLOWS),
+                  str(ROOT / "action.yml")], ROOT)  # the composite action too
     assert result.returncode == 0 and "No findings" in result.stdout, result.stdout + result.stderr
 
 

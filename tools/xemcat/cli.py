@@ -222,6 +222,57 @@ def _addresses_kept(site: Path, catalog_dir: Path, base: str, catalog) -> list[s
     return out
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    """The catalog against a router's source tree: `xemcat scan PATH...` (see scan.py)."""
+    from .catalog import catalog_from_files, check_catalog
+    from .scan import ScanError, config_from, emitted, findings, sarif
+    from .terminal import line, workflow_command
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        print(f"xemcat scan: error: {line(missing[0])}: no such file or directory", file=sys.stderr)
+        return 2
+    files, problems = check_catalog(_catalog_dir(args))
+    if problems:
+        print(format_problems(problems), file=sys.stderr)
+        print("xemcat: the catalog is invalid; run `xemcat check`", file=sys.stderr)
+        return 1
+    catalog = catalog_from_files(files)
+    places = {entry["code"]: (src.display, *src.pos(("codes", i, "code")))
+              for src in files for i, entry in enumerate(src.data.get("codes", []))}
+    config = config_from(next((src.data["scan"] for src in files if "scan" in src.data), None))
+    try:
+        found = findings(emitted([Path(p) for p in args.paths], config), catalog, places)
+        known = set(json.loads(Path(args.baseline).read_text(encoding="utf-8"))["findings"]) if args.baseline else set()
+    except ScanError as exc:
+        print(f"xemcat scan: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        print(f"xemcat scan: error: cannot read the baseline {line(args.baseline)}: {exc}", file=sys.stderr)
+        return 2
+    if args.write_baseline:
+        Path(args.write_baseline).write_text(json.dumps({"findings": sorted({f.key for f in found})}, indent=2) + "\n",
+                                             encoding="utf-8")
+        print(f"wrote {len(found)} finding(s) to {line(args.write_baseline)}", file=sys.stderr)
+        return 0
+    found = [f for f in found if f.key not in known]
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    if fmt == "json":
+        print(json.dumps([f.__dict__ for f in found], ensure_ascii=False, indent=2))
+    elif fmt == "sarif":
+        print(json.dumps(sarif(found), ensure_ascii=False, indent=2))
+    for f in found if fmt in ("text", "github") else ():
+        if fmt == "github":
+            print(workflow_command("notice" if f.kind == "note" else "error",
+                                   {"file": f.path, "line": f.line, "col": f.column, "title": f"xemcat scan: {f.kind}"},
+                                   f.message))
+        else:
+            print(line(f"{f.path}:{f.line}:{f.column}: {f.kind}: {f.message}"))
+    failing = [f for f in found if f.kind != "note"]
+    print(f"{len(failing)} finding(s)" + (f", {len(known)} known from the baseline" if known else ""),
+          file=sys.stderr)
+    return 1 if failing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -254,4 +305,4 @@ def run() -> None:
 
 
 COMMANDS = {"check": cmd_check, "explain": cmd_explain, "coverage": cmd_coverage, "new": cmd_new, "fmt": cmd_fmt,
-            "sitecheck": cmd_sitecheck, "pages": cmd_pages, "diff": cmd_diff}
+            "sitecheck": cmd_sitecheck, "pages": cmd_pages, "diff": cmd_diff, "scan": cmd_scan}

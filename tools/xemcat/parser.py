@@ -83,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also check that every address the catalog published at git revision BASE (pages, code "
                         "pages, code and section anchors) still resolves")
 
+    p = sub.add_parser("scan", help="compare the catalog with a router's source: codes emitted but not documented, "
+                                    "documented but never emitted")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="source trees or files to scan")
+    p.add_argument("--format", choices=["text", "github", "json", "sarif"],
+                   help="output format (default: text; github under GitHub Actions)")
+    p.add_argument("--baseline", metavar="FILE", help="ignore the findings recorded in FILE (--write-baseline)")
+    p.add_argument("--write-baseline", metavar="FILE", help="record today's findings in FILE and exit 0")
+
     p = sub.add_parser("pages", help="write the generated pages, catalog.json, schema.json and lookup.json as "
                                      "files any site generator reading mkdocs.yml can build")
     p.add_argument("out", help="directory to write (created; one written by `xemcat pages` before is replaced)")

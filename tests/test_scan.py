@@ -1,0 +1,168 @@
+"""`xemcat scan` on router trees with known answers (issue 23): every catalog code emitted
+somewhere in Go, Rust, Python or TypeScript, except one left out on purpose, and planted drift:
+an undocumented code, and codes where they do not count (comments, plain strings, vendored code,
+ignored files, behind a symlink out of the tree, in a binary file)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import xemcat
+
+LEFT_OUT = "internal_error"  # documented, never emitted: `unused` at its catalog line
+NEW = "brand_new_code"  # emitted in TypeScript, not documented: `undocumented` at its source line
+EMITTERS = {  # language -> how it emits a code (the presets' shapes)
+    "go": ("errors.go", 'return Error{{Code: "{}", Message: msg}}'),
+    "rust": ("errors.rs", 'ApiError {{ code: "{}", status: 400 }}'),
+    "python": ("errors.py", 'raise RouterError(code="{}")'),
+    "ts": ("errors.ts", "throw new RouterError({{ code: '{}' }});"),
+}
+
+
+@pytest.fixture
+def router(tmp_path, catalog):
+    root = tmp_path / "router"
+    codes = [c.code for c in catalog.codes if c.code != LEFT_OUT]
+    for i, (lang, (name, shape)) in enumerate(EMITTERS.items()):
+        d = root / lang
+        d.mkdir(parents=True)
+        lines = [shape.format(code) for code in codes[i::len(EMITTERS)]]
+        if lang == "ts":
+            lines.append(shape.format(NEW))
+        if lang == "rust":
+            lines.append("// " + shape.format("commented_out_code"))
+        if lang == "python":
+            lines += ["# " + shape.format("commented_python_code"), 'message = "code is the field clients read"']
+        (d / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # Where a code does not count: vendored, ignored, a binary file, behind a symlink.
+    (root / "vendor/lib").mkdir(parents=True)
+    (root / "vendor/lib/x.go").write_text('Error{Code: "vendored_code"}\n')
+    (root / "node_modules/m").mkdir(parents=True)
+    (root / "node_modules/m/i.ts").write_text("x = { code: 'node_module_code' }\n")
+    (root / ".gitignore").write_text("generated/\n")
+    (root / "generated").mkdir()
+    (root / "generated/gen.go").write_text('Error{Code: "generated_code"}\n')
+    (root / "go/blob.bin").write_bytes(b'\x00\x01"code": "binary_code"\x00' * 10)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "o.go").write_text('Error{Code: "outside_code"}\n')
+    os.symlink(outside, root / "linked")
+    # Not UTF-8, and a code in it still counts (Latin-1 comment text around it).
+    (root / "python/legacy.py").write_bytes('# caf\xe9\nraise RouterError(code="{}")\n'.format(codes[0]).encode("latin-1"))
+    return root
+
+
+def scan(*args, cwd=None):
+    from conftest import ROOT
+    return xemcat("scan", *args, cwd=cwd or ROOT)
+
+
+def test_finds_the_planted_drift_and_nothing_else(router, catalog):
+    # Inside a directory whose .gitignore ignores everything (as tool caches write theirs): only
+    # the tree's own ignore files count.
+    import shutil
+    workspace = router.parent / "workspace"
+    workspace.mkdir()
+    (workspace / ".gitignore").write_text("*\n")
+    router = Path(shutil.copytree(router, workspace / "deps" / "router", symlinks=True))
+    from conftest import ROOT
+    out = xemcat("--catalog", str(ROOT / "catalog"), "scan", "deps/router", "--format", "json", cwd=workspace)
+    assert out.returncode == 1, out.stderr
+    found = json.loads(out.stdout)
+    assert {(f["kind"], f["code"]) for f in found} == {("undocumented", NEW), ("unused", LEFT_OUT)}
+    new = next(f for f in found if f["code"] == NEW)
+    assert new["path"].endswith("ts/errors.ts") and new["column"] == len("throw new RouterError({ code: '") + 1
+    lines = (router / "ts/errors.ts").read_text().splitlines()  # paths as given: relative to the caller
+    assert NEW in lines[new["line"] - 1]
+    unused = next(f for f in found if f["code"] == LEFT_OUT)
+    assert "catalog/sections/" in unused["path"]
+    assert f"code: {LEFT_OUT}" in (ROOT / unused["path"][unused["path"].index("catalog/"):]).read_text(
+    ).splitlines()[unused["line"] - 1]
+
+
+def test_text_github_and_sarif_say_the_same(router):
+    text = scan(str(router))
+    assert "ts/errors.ts:" in text.stdout and f": undocumented: `{NEW}` is emitted here" in text.stdout
+    assert f"xemcat new {NEW}" in text.stdout
+    github = scan(str(router), "--format", "github")
+    assert "::error file=" in github.stdout and f"`{NEW}`" in github.stdout
+    report = json.loads(scan(str(router), "--format", "sarif").stdout)
+    assert report["version"] == "2.1.0" and report["$schema"].endswith("sarif-2.1.0.json")
+    results = report["runs"][0]["results"]
+    rules = {r["id"] for r in report["runs"][0]["tool"]["driver"]["rules"]}
+    assert {r["ruleId"] for r in results} == {"undocumented", "unused"} <= rules
+    for r in results:
+        region = r["locations"][0]["physicalLocation"]["region"]
+        assert r["message"]["text"] and region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_a_baseline_accepts_todays_gaps_and_catches_new_ones(router, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    assert scan(str(router), "--write-baseline", str(baseline)).returncode == 0
+    assert scan(str(router), "--baseline", str(baseline)).returncode == 0
+    (router / "go/more.go").write_text('Error{Code: "another_new_code"}\n')
+    out = scan(str(router), "--baseline", str(baseline), "--format", "json")
+    assert out.returncode == 1 and [f["code"] for f in json.loads(out.stdout)] == ["another_new_code"]
+
+
+def test_usage_errors_exit_2_with_one_line(router, tmp_path):
+    out = scan(str(tmp_path / "nowhere"))
+    assert out.returncode == 2 and "no such file or directory" in out.stderr and "Traceback" not in out.stderr
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    out = scan(str(router), "--baseline", str(bad))
+    assert out.returncode == 2 and "cannot read the baseline" in out.stderr
+
+
+def test_hostile_file_names_and_contents_are_escaped(router):
+    hostile = router / "go" / "evil\x1b[31m\nname.go"
+    hostile.write_text('Error{Code: "hostile_code"}\n')
+    text = scan(str(router))
+    assert "\x1b" not in text.stdout and "hostile_code" in text.stdout
+    assert all(line.count(": ") >= 2 for line in text.stdout.splitlines())  # one finding, one line
+    github = scan(str(router), "--format", "github")
+    evil = next(line for line in github.stdout.splitlines() if "hostile_code" in line)
+    assert "\n" not in evil and "\x1b" not in evil and evil.startswith("::error file=")
+
+
+def test_the_catalogs_scan_block_chooses_the_patterns(router, project):
+    (project / "catalog/scan.yaml").write_text(
+        "# yaml-language-server: $schema=schema.json\nscan:\n  presets: [go-field]\n"
+        "  patterns: ['\\bE\\(\"(?P<code>[a-z_]+)\"\\)']\n")
+    (router / "go/macro.go").write_text('E("macro_code")\n')
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    codes = {f["code"] for f in json.loads(out.stdout) if f["kind"] == "undocumented"}
+    assert codes == {"macro_code"}  # the TypeScript code is not looked for any more
+    (project / "catalog/scan.yaml").write_text("scan:\n  patterns: ['no group here']\n")
+    out = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert out.returncode == 1 and "scan.yaml:2" in out.stdout
+
+
+def test_the_composite_action_runs_the_scan_script(router, tmp_path):
+    """action.yml's steps call tools/ci-scan.sh with the xemcat they installed; run that script
+    the same way (XEMCAT set, from the caller's directory, under GitHub Actions)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    from conftest import ENV, ROOT
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    scan_step = next(s for s in action["runs"]["steps"] if "ci-scan.sh" in s["run"])
+    assert scan_step["env"]["XEMCAT"].endswith("/xemcat/bin/xemcat")
+    assert (ROOT / "tools/ci-scan.sh").is_file()
+    env = {**ENV, "XEMCAT": str(Path(sys.executable).parent / "xemcat"), "GITHUB_ACTIONS": "true"}
+    out = subprocess.run(["sh", str(ROOT / "tools/ci-scan.sh"), str(router)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "::error file=" in out.stdout and NEW in out.stdout, out.stderr
+    # This repository's workflow with no router configured: a notice saying how, not a failure.
+    skipped = subprocess.run(["sh", str(ROOT / "tools/ci-scan.sh"), "no-router-here"], cwd=tmp_path, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert skipped.returncode == 0 and "::notice title=Router scan skipped::" in skipped.stdout
+    assert "XEM_ROUTER_REPOSITORY" in skipped.stdout
