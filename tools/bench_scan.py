@@ -65,7 +65,9 @@ def make_tree(dest: Path, size_gb: float, codes: list[str]) -> Path:
 def measure(args: list[str]) -> tuple[float, int]:
     """Wall time and peak RSS (MB; GNU time's figure for the command and what it waited for)."""
     start = time.perf_counter()
-    out = subprocess.run(["/usr/bin/time", "-f", "%M", *args], stdout=subprocess.DEVNULL,
+    # Output read through a pipe, not sent to /dev/null: ripgrep stops at a file's first match
+    # when it sees /dev/null, which would time a different search.
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", "sh", "-c", '"$@" | cat >/dev/null', "sh", *args],
                          stderr=subprocess.PIPE, text=True, check=False, env={**os.environ,
                                                                               "PYTHONPATH": str(ROOT / "tools")})
     wall = time.perf_counter() - start
@@ -86,7 +88,8 @@ def main() -> int:
         files = sum(1 for _ in tree.rglob("f*"))
         scan = [sys.executable, "-m", "xemcat", "--catalog", str(ROOT / "catalog"), "scan", str(tree),
                 "--format", "json"]
-        rg = [ripgrep(), "--json", "--no-require-git", "--no-ignore-parent", "--no-follow", "--no-config", "-e", pattern,
+        rg = [ripgrep(), "--null", "--with-filename", "--line-number", "--no-heading", "--no-require-git",
+              "--no-ignore-parent", "--no-follow", "--no-config", "-e", pattern,
               *[a for name in VENDORED for a in ("--glob", f"!**/{name}/**")], str(tree)]
         measure(rg), measure(scan)  # warm the page cache for both
         ours = [measure(scan) for _ in range(args.runs)]

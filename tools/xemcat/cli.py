@@ -225,23 +225,30 @@ def _addresses_kept(site: Path, catalog_dir: Path, base: str, catalog) -> list[s
 def cmd_scan(args: argparse.Namespace) -> int:
     """The catalog against a router's source tree: `xemcat scan PATH...` (see scan.py)."""
     from .catalog import catalog_from_files, check_catalog
-    from .scan import ScanError, config_from, emitted, findings, sarif
+    from .scan import ScanError, Search, config_from, findings, sarif, scan_block
     from .terminal import line, workflow_command
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         print(f"xemcat scan: error: {line(missing[0])}: no such file or directory", file=sys.stderr)
         return 2
+    try:  # the search runs while the catalog is validated
+        search: Search | ScanError = Search([Path(p) for p in args.paths], config_from(scan_block(_catalog_dir(args))))
+    except (ScanError, KeyError, TypeError) as exc:
+        search = exc if isinstance(exc, ScanError) else ScanError(f"the catalog's `scan:` block: {exc}")
     files, problems = check_catalog(_catalog_dir(args))
     if problems:
+        if isinstance(search, Search):
+            search.stop()
         print(format_problems(problems), file=sys.stderr)
         print("xemcat: the catalog is invalid; run `xemcat check`", file=sys.stderr)
         return 1
     catalog = catalog_from_files(files)
     places = {entry["code"]: (src.display, *src.pos(("codes", i, "code")))
               for src in files for i, entry in enumerate(src.data.get("codes", []))}
-    config = config_from(next((src.data["scan"] for src in files if "scan" in src.data), None))
     try:
-        found = findings(emitted([Path(p) for p in args.paths], config), catalog, places)
+        if isinstance(search, ScanError):
+            raise search
+        found = findings(search.emitted(), catalog, places)
         known = set(json.loads(Path(args.baseline).read_text(encoding="utf-8"))["findings"]) if args.baseline else set()
     except ScanError as exc:
         print(f"xemcat scan: error: {exc}", file=sys.stderr)

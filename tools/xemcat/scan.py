@@ -16,13 +16,12 @@ its column, whether the line is a comment).
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,58 +94,86 @@ def ripgrep() -> str:
     return found
 
 
-def emitted(paths: list[Path], config: ScanConfig) -> list[Emitted]:
-    """Every code the patterns find in the trees at ``paths``, in file order."""
-    compiled = []
-    for p in config.patterns:
-        try:
-            rx = re.compile(p)
-        except re.error as exc:
-            raise ScanError(f"pattern {p!r} is not a regular expression: {exc}") from None
-        if "code" not in rx.groupindex:
-            raise ScanError(f"pattern {p!r} has no named group `code` ((?P<code>...))")
-        compiled.append(rx)
-    # The tree's own ignore files only: not those of the directories above it (a checkout inside
-    # another repository would otherwise be skipped by that repository's .gitignore).
-    args = [ripgrep(), "--json", "--no-require-git", "--no-ignore-parent", "--no-follow",
-            "--max-filesize", MAX_FILESIZE, "--no-config", "-e", "|".join(f"(?:{re.sub(r'[(][?]P<code>', '(', p)})" for p in config.patterns)]
-    for glob in config.include:
-        args += ["--glob", glob]
-    for glob in config.exclude:
-        args += ["--glob", f"!{glob}"]
-    if not config.vendored:
-        for name in VENDORED:
-            args += ["--glob", f"!**/{name}/**"]
-    args += ["--", *map(str, paths)]
-    # Streamed: a large tree's matches are read line by line, never held as one output.
-    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "RIPGREP_CONFIG_PATH": ""})
-    out, read = [], False
-    for raw in proc.stdout:
-        read = True
-        if not raw.startswith(b'{"type":"match"'):
-            continue
-        data = json.loads(raw)["data"]
-        path, text = _text(data["path"]), _text(data["lines"])
-        if COMMENT.match(text):
-            continue
-        for rx in compiled:
-            for m in rx.finditer(text):
-                out.append(Emitted(m.group("code"), path, data["line_number"], len(text[:m.start("code")]) + 1))
-    errors = proc.stderr.read().decode("utf-8", "replace").strip()
-    status = proc.wait()  # 0: matches, 1: none, 2: an error (with or without matches)
-    if status == 2 and not read:
-        raise ScanError(f"ripgrep failed: {errors[:300]}")
-    for message in errors.splitlines() if status == 2 else ():  # a file it could not read: skipped, said
-        print(f"xemcat scan: warning: {message}", file=sys.stderr)
-    return sorted(set(out), key=lambda e: (e.path, e.line, e.column))
+class Search:
+    """A ripgrep search of the trees, started at once: it runs, and a thread reads its matches,
+    while the caller validates the catalog; `emitted()` waits for both and returns the codes."""
+
+    def __init__(self, paths: list[Path], config: ScanConfig):
+        self.compiled = []
+        for p in config.patterns:
+            try:
+                rx = re.compile(p)
+            except re.error as exc:
+                raise ScanError(f"pattern {p!r} is not a regular expression: {exc}") from None
+            if "code" not in rx.groupindex:
+                raise ScanError(f"pattern {p!r} has no named group `code` ((?P<code>...))")
+            self.compiled.append(rx)
+        # One pass over each line: the patterns as one alternation, each `code` group renamed.
+        self.either = re.compile("|".join(f"(?:{p.replace('(?P<code>', f'(?P<code{i}>', 1)})"
+                                          for i, p in enumerate(config.patterns)))
+        # The tree's own ignore files only, not those of the directories above it (a checkout
+        # inside a directory a .gitignore covers would be skipped). "PATH\0LINE:TEXT" (--null)
+        # is cheaper for ripgrep to write and for us to read than --json.
+        either = "|".join(f"(?:{p.replace('(?P<code>', '(')})" for p in config.patterns)
+        args = [ripgrep(), "--null", "--with-filename", "--line-number", "--no-heading", "--color=never",
+                "--no-require-git", "--no-ignore-parent", "--no-follow", "--max-filesize", MAX_FILESIZE,
+                "--no-config", "-e", either]
+        for glob in config.include:
+            args += ["--glob", glob]
+        for glob in config.exclude:
+            args += ["--glob", f"!{glob}"]
+        if not config.vendored:
+            for name in VENDORED:
+                args += ["--glob", f"!**/{name}/**"]
+        args += ["--", *map(str, paths)]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env={**os.environ, "RIPGREP_CONFIG_PATH": ""})
+        self.found: list[Emitted] = []
+        self.read = False
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        """Read ripgrep's matching lines as they come: the code group, its column, not in a comment."""
+        for raw in self.proc.stdout:
+            self.read = True
+            path_bytes, _, rest = raw.partition(b"\0")
+            number, _, line_bytes = rest.partition(b":")
+            text = line_bytes.decode("utf-8", "replace").rstrip("\r\n")  # not UTF-8: read, replaced
+            if COMMENT.match(text):
+                continue
+            path = path_bytes.decode("utf-8", "replace")
+            for m in self.either.finditer(text):
+                group = next(g for g, v in m.groupdict().items() if v is not None and g.startswith("code"))
+                self.found.append(Emitted(m.group(group), path, int(number), len(text[:m.start(group)]) + 1))
+
+    def emitted(self) -> list[Emitted]:
+        """Every code the patterns found, in file order."""
+        self.reader.join()
+        errors = self.proc.stderr.read().decode("utf-8", "replace").strip()
+        status = self.proc.wait()  # 0: matches, 1: none, 2: an error (with or without matches)
+        if status == 2 and not self.read:
+            raise ScanError(f"ripgrep failed: {errors[:300]}")
+        for message in errors.splitlines() if status == 2 else ():  # a file it could not read: skipped, said
+            print(f"xemcat scan: warning: {message}", file=sys.stderr)
+        return sorted(set(self.found), key=lambda e: (e.path, e.line, e.column))
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.reader.join()
+        self.proc.wait()
 
 
-def _text(field: dict[str, str]) -> str:
-    """ripgrep's JSON gives text, or base64 bytes where it is not UTF-8."""
-    if "text" in field:
-        return field["text"]
-    return base64.b64decode(field["bytes"]).decode("utf-8", "replace")
+def scan_block(catalog_dir: Path) -> dict[str, Any] | None:
+    """The `scan:` block, read before the catalog is validated (so the search can start at
+    once); a block the schema refuses is reported by the validation that follows."""
+    from .catalog import catalog_files
+    from .loader import load_file
+    for path in catalog_files(catalog_dir):
+        src, _ = load_file(path, str(path))
+        if src is not None and isinstance(src.data, dict) and isinstance(src.data.get("scan"), dict):
+            return src.data["scan"]
+    return None
 
 
 def findings(found: list[Emitted], catalog, places: dict[str, tuple[str, int, int]]) -> list[Finding]:
