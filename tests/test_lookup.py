@@ -244,3 +244,14 @@ def test_what_the_catalog_does_not_know_gets_one_answer_however_it_is_pasted(box
     assert ("brand_new_code is not a code in the catalog." in got["text"]) == ("brand_new_code" in paste)
     assert ("Its type service_unavailable_error is not one the catalog documents." in got["text"]) == \
         ("service_unavailable" in paste)
+
+
+def test_the_size_cap_is_256_kib_of_code_points_exactly(catalog):
+    """The cap the Performance page states: 256 Ki code points are read, one more is refused
+    (a character outside the BMP counts once)."""
+    from xemcat.lookup import index, interpret
+    data = index(catalog, {})
+    cap = 256 * 1024
+    assert not any("larger than" in n for n in interpret("\U0001F600" * cap, data).notes)
+    assert interpret("\U0001F600" * (cap + 1), data).notes == [
+        "The paste is larger than 256 KiB; paste only the status line, headers and body of one response."]

@@ -41,7 +41,7 @@ def main() -> None:
         error = {"message": c.example_message, "type": c.type.value, "code": c.code, "param": c.example_param}
         add("envelope", json.dumps({"error": error}), {"code": c.code})
         add("envelope compact", json.dumps({"error": error}, separators=(",", ":")), {"code": c.code})
-        add("message", c.example_message)
+        add("message", c.example_message, {"code": c.code})  # each example message names its own code
         words = c.example_message.split()
         add("message fragment", " ".join(words[: max(2, len(words) // 2)]))
         # Fragments of what operators hold (issue 21): the code is right there, in any spelling.
