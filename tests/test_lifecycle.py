@@ -173,3 +173,21 @@ def test_every_address_published_at_the_base_still_resolves(tmp_path):
     assert mkdocs_build(project, site).returncode == 0
     check = xemcat("--catalog", "catalog", "sitecheck", str(site), "--against", "HEAD", cwd=project)
     assert check.returncode == 1 and "troubleshooting/#approvals: no element" in check.stdout
+
+
+def test_a_code_page_links_to_its_entry_in_the_repository_when_configured(tmp_path):
+    """With XEMCAT_EDIT_URL (mkdocs.yml's catalog_edit_url) each code's page links to its file
+    and line; without it there is no such link."""
+    from bs4 import BeautifulSoup
+    from conftest import ENV
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site, env={**ENV, "XEMCAT_EDIT_URL": "https://example.test/o/r/blob/abc123/"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    link = BeautifulSoup((site / f"codes/{OLD}/index.html").read_text(), "html.parser").find(
+        "a", string="This entry in the catalog")
+    path, _, line = link["href"].removeprefix("https://example.test/o/r/blob/abc123/").partition("#L")
+    assert (project / path).read_text().splitlines()[int(line) - 1] == f"  - code: {OLD}"
+    plain = tmp_path / "plain"
+    assert mkdocs_build(project, plain).returncode == 0
+    assert "This entry in the catalog" not in (plain / f"codes/{OLD}/index.html").read_text()

@@ -8,5 +8,9 @@ cd "$(dirname "$0")/.."
 : "${SITE_URL:?set SITE_URL to the address the site is published at}"
 . tools/venv.sh
 ensure_venv site
+# Under GitHub Actions each code's page links to its entry in the repository, at this commit.
+if [ -n "${GITHUB_REPOSITORY:-}" ] && [ -n "${GITHUB_SHA:-}" ]; then
+    export XEMCAT_EDIT_URL="${GITHUB_SERVER_URL:-https://github.com}/$GITHUB_REPOSITORY/blob/$GITHUB_SHA"
+fi
 XEMCAT_PUBLISH=1 sh tools/build-site.sh
 .venv/bin/xemcat sitecheck site --site-url "$SITE_URL"

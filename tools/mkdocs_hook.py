@@ -80,7 +80,8 @@ def on_config(config):
     started = time.perf_counter()
     _state["problems"] = []
     try:
-        output = generate(root / "catalog", root / "templates", config.site_url or "", published=publishing)
+        output = generate(root / "catalog", root / "templates", config.site_url or "", published=publishing,
+                          edit_url=config.extra.get("catalog_edit_url"))
         rendered, extra = list(output.pages), output.files
     except CatalogError as exc:
         if not _state["serve"]:

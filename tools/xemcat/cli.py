@@ -94,7 +94,7 @@ def cmd_pages(args: argparse.Namespace) -> int:
     from .site import OutputError, generate, write_pages
     catalog_dir = _catalog_dir(args)
     try:
-        output = generate(catalog_dir, _templates_dir(args), args.site_url)
+        output = generate(catalog_dir, _templates_dir(args), args.site_url, edit_url=args.edit_url)
         written = write_pages(output, Path(args.out), Path(args.with_docs) if args.with_docs else None)
     except CatalogError as exc:
         print(format_problems(exc.problems), file=sys.stderr)

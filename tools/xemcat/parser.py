@@ -98,8 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "into OUT, so OUT is a whole docs_dir")
     p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
                    help="the address the site is served at (catalog.json's doc_url links)")
+    p.add_argument("--edit-url", default=os.environ.get("XEMCAT_EDIT_URL", ""),
+                   help="where the repository's files are shown (https://github.com/OWNER/REPO/blob/main): each "
+                        "code's page links to its entry's line")
 
-    p = sub.add_parser("diff", help="list codes added, removed and changed since git revision BASE")
+    p = sub.add_parser("diff", help="list codes added, renamed, removed and changed since git revision BASE")
     p.add_argument("base")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when a breaking change is not marked")
     return parser

@@ -173,7 +173,8 @@ def phrase(template: str, **values: Any) -> Markup:
     return Markup.escape(template).format(**values)
 
 
-def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> dict[str, Any]:
+def _context(catalog: Catalog, field_docs: dict[str, list], commands: list,
+             edit_links: dict[str, str] | None = None) -> dict[str, Any]:
     codes = frozenset(catalog.by_code)
     example = catalog.envelope["example"]
     return {
@@ -187,6 +188,7 @@ def _context(catalog: Catalog, field_docs: dict[str, list], commands: list) -> d
         "code_fields": field_docs.get("code", []),
         "file_fields": field_docs.get("file", []),
         "commands": commands,
+        "edit_links": edit_links or {},  # code -> its entry's file and line in the repository
     }
 
 
@@ -202,13 +204,14 @@ def _render(env: jinja2.Environment, spec: PageSpec, context: dict[str, Any]) ->
 
 
 def render_all(catalog: Catalog, templates_dir: Path, field_docs: dict[str, list] | None = None,
-               commands: list | None = None, cache_dir: Path | None = None) -> list[RenderedPage]:
+               commands: list | None = None, cache_dir: Path | None = None,
+               edit_links: dict[str, str] | None = None) -> list[RenderedPage]:
     """Every generated page of the registry. ``field_docs`` ({"code": [...], "file": [...]}) and
     ``commands`` ((name, usage, summary) of each xemcat command) feed the Contributing page;
     ``cache_dir`` keeps compiled templates. Raises CatalogError naming the template and line
     when a template is broken."""
     env = _environment(templates_dir, cache_dir)
-    context = _context(catalog, field_docs or {}, commands or [])
+    context = _context(catalog, field_docs or {}, commands or [], edit_links)
     return [_render(env, spec, context) for spec in PAGES] + _code_pages(env, catalog, context)
 
 

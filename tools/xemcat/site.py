@@ -83,15 +83,31 @@ def check_catalog_templates(files: list[SourceFile], catalog_dir: Path, template
     _check_anchors(files, catalog, sample, rendered, templates_dir, docs, commands, cache)
 
 
-def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: bool = False) -> SiteOutput:
+def edit_links(files: list[SourceFile], catalog_dir: Path, edit_url: str | None) -> dict[str, str]:
+    """Each code's entry in the repository (``edit_url``: the address of the repository's files,
+    e.g. https://github.com/OWNER/REPO/blob/main): the catalog file, at the entry's line. None
+    or empty: no links (a site built outside a repository)."""
+    if not edit_url:
+        return {}
+    root = catalog_dir.resolve().parent
+    out = {}
+    for src in files:
+        rel = Path(src.path).resolve().relative_to(root).as_posix()
+        for i, entry in enumerate(src.data.get("codes", []) if isinstance(src.data, dict) else []):
+            out[entry["code"]] = f"{edit_url.rstrip('/')}/{rel}#L{src.pos(('codes', i, 'code'))[0]}"
+    return out
+
+
+def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: bool = False,
+             edit_url: str | None = None) -> SiteOutput:
     """Every page and published file. Raises CatalogError with every problem of the catalog,
-    or the template line that failed; nothing is written here."""
+    or the template line that failed; nothing is written here. ``edit_url``: see edit_links."""
     files, problems = check_catalog(catalog_dir)
     if problems:
         raise CatalogError(problems)
     catalog = catalog_from_files(files)
     docs, commands, cache = field_docs(catalog_dir), command_reference(), template_cache(catalog_dir)
-    pages = render_all(catalog, templates_dir, docs, commands, cache)
+    pages = render_all(catalog, templates_dir, docs, commands, cache, edit_links(files, catalog_dir, edit_url))
     _check_anchors(files, catalog, catalog, pages, templates_dir, docs, commands, cache)
     urls = {p.id: page_url(p.file) for p in PAGES} | {"codes": CODE_PAGES_URL}
     published_files = {
