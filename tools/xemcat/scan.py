@@ -170,6 +170,11 @@ def scan_block(catalog_dir: Path) -> dict[str, Any] | None:
     from .catalog import catalog_files
     from .loader import load_file
     for path in catalog_files(catalog_dir):
+        try:  # only a file with a top-level `scan:` key is parsed here (the validation parses all)
+            if not re.search(r"(?m)^scan:", path.read_text(encoding="utf-8", errors="replace")):
+                continue
+        except OSError:
+            continue
         src, _ = load_file(path, str(path))
         if src is not None and isinstance(src.data, dict) and isinstance(src.data.get("scan"), dict):
             return src.data["scan"]
