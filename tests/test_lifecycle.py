@@ -105,6 +105,15 @@ def test_the_look_up_reads_former_names_and_tombstones_alike_in_both_runtimes(br
     assert in_browser == answers
 
 
+def test_explain_reads_a_former_name_and_says_a_code_was_removed(built):
+    project, _ = built
+    old = xemcat("--catalog", "catalog", "explain", OLD, cwd=project)
+    assert old.returncode == 0 and old.stdout.startswith(f"{OLD} was renamed to {NEW} on 2026-12-01")
+    assert f"\n{NEW}  (" in old.stdout and f"/codes/{NEW}/" in old.stdout
+    gone = xemcat("--catalog", "catalog", "explain", GONE, cwd=project)
+    assert gone.stdout.startswith(f"{GONE} was removed on 2026-12-01; clients receive {INSTEAD} instead.")
+
+
 def test_a_former_name_cannot_be_a_code_or_twice_a_former_name(tmp_path):
     project = lifecycle(copy_project(tmp_path / "project"))
     edit(project / "catalog/sections/04-execution.yaml", f"      - name: {OLD}\n",

@@ -145,6 +145,9 @@ def cmd_explain(args: argparse.Namespace) -> int:
         closest = ["closest codes: " + ", ".join(found.candidates)] if found.candidates else []
         print("\n".join(found.notes + closest + ["(run `xemcat explain --list` for all codes)"]), file=sys.stderr)
         return 1
+    from .terminal import line
+    for note in found.notes:  # a former name read as today's code; a removed code
+        print(line(note))
     print(explain_code(catalog, found.code, args.site_url))
     return 0
 

@@ -217,7 +217,7 @@ def sarif(results: list[Finding]) -> dict[str, Any]:
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "xemcat scan", "informationUri": "https://github.com/",
+            "tool": {"driver": {"name": "xemcat scan",
                                 "rules": [{"id": k, "shortDescription": {"text": v}} for k, v in rules.items()]}},
             "results": [{
                 "ruleId": f.kind, "level": level[f.kind], "message": {"text": f.message},
