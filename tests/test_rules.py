@@ -65,3 +65,25 @@ def test_each_rule_finds_its_case_and_nothing_in_the_shipped_catalog(tmp_path, n
     assert found, f"{name} finds nothing in its case"
     assert all(p.line >= 1 for p in found)
     assert set(found) <= set(rule_problems(files, "catalog", schema.envelope_types)), name  # and check reports it
+
+
+def test_a_word_in_prose_is_located_at_its_own_occurrence(tmp_path):
+    """The same unknown word in two neighbouring entries, one of them far into its line: each
+    problem points at its own occurrence (line and column), not at the other one nor at the
+    start of the value."""
+    from xemcat.validate import code_references_exist
+    copy = tmp_path / "catalog"
+    shutil.copytree(ROOT / "catalog", copy)
+    path = copy / S02
+    text = path.read_text(encoding="utf-8")
+    # A comment just above also holds the word (comments are not prose): a search for it that
+    # started early would report the comment's line.
+    text = text.replace("    description: The agent ID is unknown, for example",
+                        "    # `zz_missing`\n    description: The agent ID `zz_missing` is unknown, for example", 1)
+    text = text.replace("    description: >-\n", "    description: >-\n      See `zz_missing` first.\n", 1)
+    path.write_text(text, encoding="utf-8")
+    broken, _, _ = _files(copy)
+    found = sorted((p.line, p.col) for p in code_references_exist(broken) if "zz_missing" in p.message)
+    expected = sorted((i + 1, line.index("`zz_missing`") + 1) for i, line in enumerate(text.split("\n"))
+                      if "`zz_missing`" in line and not line.lstrip().startswith("#"))
+    assert found == expected and len(found) == 2
