@@ -86,7 +86,9 @@ def test_search_lists_the_codes_own_entry_first(page, base_url, query, code):
     assert page.locator("h1").inner_text().replace("\u200b", "") == code
 
 
-def test_every_troubleshooting_entry_links_to_its_error_codes_entry_and_back(page, base_url, catalog, viewport):
+def test_every_troubleshooting_row_links_to_its_code_page_and_back(page, base_url, catalog, viewport):
+    """Row -> the code's page (its whole entry) -> back to the row; the Error Codes row of the
+    code (error-codes/#CODE) is the code's anchor there and links to the same page."""
     codes = [c.code for c in catalog.codes]
     if viewport == "phone":
         codes = codes[:: max(1, len(codes) // 5)]  # the full round trip runs on desktop
@@ -95,11 +97,15 @@ def test_every_troubleshooting_entry_links_to_its_error_codes_entry_and_back(pag
         row = page.locator(f"tr:has(h3#{code})")
         assert page.locator(f"h3#{code}").evaluate("h => h.matches(':target')")
         row.locator("td.xem-code h3 a").click()
-        page.wait_for_url(f"**/error-codes/#{code}")
-        assert page.locator(f"h4#{code}").evaluate("h => h.matches(':target')")
-        page.locator(f'p.xem-twin a[href$="#{code}"]').click()
+        page.wait_for_url(f"**/codes/{code}/")
+        assert page.locator("h1").inner_text().replace("\u200b", "") == code
+        page.locator("a", has_text="Troubleshooting row").click()
         page.wait_for_url(f"**/troubleshooting/#{code}")
         assert page.locator(f"h3#{code}").evaluate("h => h.matches(':target') && h.getBoundingClientRect().top < innerHeight")
+        page.goto(f"{base_url}/error-codes/#{code}")
+        assert page.locator(f"tr#{code}").evaluate(
+            "r => r.matches(':target') && r.getBoundingClientRect().top < innerHeight")
+        assert page.locator(f"tr#{code} td.xem-code a").first.get_attribute("href") == f"../codes/{code}/"
 
 
 @pytest.mark.parametrize("code, command", [
@@ -126,7 +132,7 @@ def test_filter_narrows_rows_and_entries(page, base_url):
     visible = page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)",
                                         "rs => rs.map(r => r.querySelector('td').textContent.trim())")
     assert sorted(visible) == ["endpoint_inactive"]
-    assert page.locator("h4#invalid_body").is_hidden() and page.locator("h4#endpoint_inactive").is_visible()
+    assert page.locator("tr#invalid_body").is_hidden() and page.locator("tr#endpoint_inactive").is_visible()
     assert "Showing 1 of" in page.inner_text(".xem-filter-count")
     page.select_option("#xem-filter-retryable", "no")
     assert page.eval_on_selector_all("table.xem-codes tbody tr:not(.xem-hidden)", "rs => rs.length") == 0
@@ -163,7 +169,7 @@ def test_filter_hides_empty_sections_says_when_nothing_matches_and_offers_not_do
     options = page.eval_on_selector_all("#xem-filter-http option", "os => os.map(o => o.textContent)")
     assert "not documented" in options
     page.select_option("#xem-filter-http", "unknown")
-    shown = page.eval_on_selector_all(".xem-entry:not(.xem-hidden)", "es => es.map(e => e.dataset.code)")
+    shown = page.eval_on_selector_all('tr[data-place="summary"]:not(.xem-hidden)', "es => es.map(e => e.dataset.code)")
     assert sorted(shown) == sorted(c.code for c in catalog.codes if not c.http)  # unknown never matches a value
     page.select_option("#xem-filter-http", "429@inference-API")
     sections_with_429 = {c.section_id for c in catalog.codes if 429 in [h.status for h in c.http]}

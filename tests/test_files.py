@@ -10,7 +10,7 @@ import os
 import stat
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, edit, xemcat
@@ -99,6 +99,7 @@ def catalog_file(draw):
     return "\n".join(lines) + "\n"
 
 
+@example(text='section:\n  id: "on"\n  title: "on"\n  note: " " # :\n')  # whitespace-only prose, a comment
 @settings(max_examples=150, deadline=None)
 @given(text=catalog_file())
 def test_fmt_is_a_round_trip_of_data_and_comments(text):

@@ -11,7 +11,7 @@ import pytest
 from conftest import ALL_PAGES, GENERATED, ROOT, serve
 
 # The generated pages that show xeroctl commands (each with a copy button).
-COMMAND_PAGES = ("troubleshooting", "error_codes", "diagnostics")
+COMMAND_PAGES = ("troubleshooting", "diagnostics", "code")
 WIDTHS = (1600, 1280, 1024, 768, 375)
 OUT = ROOT / "test-output"
 # axe-core rules we cannot meet without forking Material, each with the reason. Empty today:

@@ -59,7 +59,7 @@ def test_a_former_names_page_address_leads_to_the_new_page(browser, built, path,
         assert page.locator('link[rel="canonical"]').get_attribute("href").endswith(f"/codes/{NEW}/")
 
 
-@pytest.mark.parametrize("path, place", [("/troubleshooting/", "row"), ("/error-codes/", "entry")])
+@pytest.mark.parametrize("path, place", [("/troubleshooting/", "row"), ("/error-codes/", "summary")])
 def test_a_former_names_anchor_lands_on_the_renamed_row(browser, built, path, place):
     _, site = built
     with open_page(browser, site, f"{path}#{OLD}") as page:

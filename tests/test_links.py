@@ -42,11 +42,11 @@ def test_a_broken_link_is_reported_with_page_and_link(site_copy):
 
 
 def test_a_removed_anchor_is_reported(site_copy):
-    page = site_copy / "error-codes" / "index.html"
-    page.write_text(page.read_text().replace('<h4 id="invalid_body">', "<h4>"))
+    page = site_copy / "troubleshooting" / "index.html"
+    page.write_text(page.read_text().replace('<h3 class="xem-row-code" id="invalid_body">', '<h3 class="xem-row-code">'))
     report = check_links(site_copy, SITE_URL)
-    assert "troubleshooting/index.html: ../error-codes/#invalid_body: no element with id \"invalid_body\" " \
-           "in error-codes/index.html" in report.broken
+    assert "troubleshooting/index.html: #invalid_body: no element with id \"invalid_body\" " \
+           "in troubleshooting/index.html" in report.broken
 
 
 def test_a_missing_asset_is_reported(site_copy):
@@ -66,7 +66,7 @@ def test_a_dropped_code_is_reported(site_copy, catalog):
     page.write_text(html[:start] + html[html.index("</tr>", start) + 5:])
     index = site_copy / "search" / "search_index.json"
     data = json.loads(index.read_text())
-    data["docs"] = [d for d in data["docs"] if d["location"] != "error-codes/#invalid_tier"]
+    data["docs"] = [d for d in data["docs"] if d["location"] != "codes/invalid_tier/"]
     index.write_text(json.dumps(data))
     problems = lost_codes(site_copy, [c.code for c in catalog.codes])
     assert "troubleshooting rows: model_not_scoring: appears 0 times, expected once" in problems

@@ -35,15 +35,15 @@ def hits(page, query: str) -> list[str]:
     results = page.eval_on_selector_all(
         ".md-search-result__link",
         "els => els.map(e => [e.getAttribute('href'), parseFloat(e.querySelector('article').dataset.mdScore)])")
+    # A code's page is one result, without a fragment: "CODE#"
     return [urlparse(href).path.rsplit("/", 2)[-2] + "#" + urlparse(href).fragment
-            for href, score in results if score > 0 and urlparse(href).fragment]
+            for href, score in results if score > 0 and (urlparse(href).fragment or "/codes/" in href)]
 
 
 def _code(hit: str) -> str:
     """The code a search hit is about: a row or entry anchor, or the code's own page."""
-    path, _, anchor = hit.partition("#")
-    page = re.fullmatch(r"(?:.*/)?codes/([a-z0-9_]+)/", path)
-    return page.group(1) if page and anchor in ("", "error-code") else anchor
+    page, _, anchor = hit.partition("#")
+    return anchor or page  # a row or section anchor, or the code's page
 
 
 def test_every_code_name_finds_its_own_entry_first(search_page, catalog):

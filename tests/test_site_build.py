@@ -42,13 +42,13 @@ def test_troubleshooting_has_every_code_once_with_diagnostic(site, catalog):
         else:
             assert cells[2].select_one(".xem-no-diagnostic").get_text(" ", strip=True) == entry.diagnostic.text
         link = cells[0].find("a")["href"]
-        assert link == f"../error-codes/#{entry.code}"
+        assert link == f"../codes/{entry.code}/"
 
 
 def test_error_codes_has_every_code_with_anchor_http_and_type(site, catalog):
     page = article(site / "error-codes/index.html")
-    headings = page.select("h4[id]")
-    assert sorted(h["id"] for h in headings) == sorted(c.code for c in catalog.codes)
+    anchors = page.select("table.xem-codes tbody tr[id]")
+    assert sorted(r["id"] for r in anchors) == sorted(c.code for c in catalog.codes)
     summary_rows = page.select("table.xem-codes tbody tr")
     assert len(summary_rows) == len(catalog.codes)
     for row in summary_rows:
@@ -60,37 +60,40 @@ def test_error_codes_has_every_code_with_anchor_http_and_type(site, catalog):
             assert cell.get_text(strip=True).replace(" ", "") == "/".join(f"{h.status}{scope(h)}" for h in entry.http).replace(" ", ""), code
         else:  # a dash for the eye, the words for screen readers
             assert cell.select_one(".xem-unknown .xem-sr").get_text() == "not documented", code
-    for entry in catalog.codes:
-        block = page.select_one(f'div.xem-entry[data-code="{entry.code}"]')
+    for entry in catalog.codes:  # each code's page: the whole entry
+        block = code_page(site, entry.code)
         text = block.get_text(" ", strip=True)
         for h in entry.http:
             assert str(h.status) in text
         assert entry.diagnostic.text in text
-        twin = page.find("a", href=f"../troubleshooting/#{entry.code}")
+        twin = block.find("a", href=f"../../troubleshooting/#{entry.code}")
         assert twin is not None, entry.code
 
 
+def code_page(site, code):
+    return article(site / "codes" / code / "index.html")
+
+
 def test_unknown_facts_show_as_not_documented(site, catalog):
-    page = article(site / "error-codes/index.html")
     for entry in catalog.codes:
-        block = page.select_one(f'div.xem-entry[data-code="{entry.code}"]')
+        block = code_page(site, entry.code)
         line = block.select_one(".xem-undocumented")
-        facts = [dt.get_text() for dt in block.select("dl.xem-facts dt")]
-        if entry.unknown_facts:  # one line names every unknown fact; no row repeats it
+        facts = {dt.get_text(): dt.find_next_sibling("dd").get_text(strip=True) for dt in block.select("dl.xem-facts dt")}
+        if entry.unknown_facts:  # one line names every unknown fact
             assert line.get_text(" ", strip=True) == "Not documented yet: " + ", ".join(entry.unknown_facts) + "."
         else:
             assert line is None
-        assert ("HTTP" in facts) == bool(entry.http) and ("Type" in facts) == entry.type.known
-        assert ("Retryable" in facts) == entry.retryable.known
-    billing = page.select_one('div.xem-entry[data-code="billing_delinquent"] .xem-undocumented').get_text()
+        assert (facts["HTTP"] == "—not documented") == (not entry.http)
+        assert (facts["Type"] == "—not documented") == (not entry.type.known)
+        assert (facts["Retryable"] == "—not documented") == (not entry.retryable.known)
+    billing = code_page(site, "billing_delinquent").select_one(".xem-undocumented").get_text()
     assert billing == "Not documented yet: HTTP status, envelope type, retry behaviour."
 
 
 def test_envelope_example_per_code(site, catalog):
-    page = article(site / "error-codes/index.html")
     for entry in catalog.codes:
-        heading = page.select_one(f'h4[id="{entry.code}"]')
-        # The first JSON block after the code's heading is its example envelope.
+        heading = code_page(site, entry.code).select_one('h2[id="example"]')
+        # The first JSON block after the page's "Example envelope" heading is the example.
         following = heading.find_all_next("code", limit=200)
         data = json.loads(next(c.get_text() for c in following if c.get_text().startswith('{\n  "error"')))
         assert data["error"]["code"] == entry.code
@@ -185,7 +188,6 @@ def test_bad_catalog_stops_build_and_keeps_previous_site(project, tmp_path, brea
 def test_diagnostic_commands_link_to_their_stable_anchor_with_caveats(site, catalog):
     from xemcat.vocabulary import command_anchor, command_pattern
     ts = article(site / "troubleshooting/index.html")
-    ec = article(site / "error-codes/index.html")
     diag = article(site / "diagnostics/index.html")
     for entry in catalog.codes:
         if not entry.diagnostic.command:
@@ -195,8 +197,8 @@ def test_diagnostic_commands_link_to_their_stable_anchor_with_caveats(site, cata
         row = diag.select_one(f'tr[id="{anchor}"]')
         assert row is not None and row.select_one(".xem-cmd code").get_text() == form.form
         for cell in (ts.select_one(f'tr:has(h3[id="{entry.code}"]) td.xem-diag'),
-                     ec.select_one(f'div.xem-entry[data-code="{entry.code}"]')):
-            assert cell.select_one(".xem-cmd-more a")["href"] == f"../diagnostics/#{anchor}"
+                     code_page(site, entry.code).select_one(".xem-diag")):
+            assert cell.select_one(".xem-cmd-more a")["href"].endswith(f"../diagnostics/#{anchor}")
             caveat = cell.select_one(".xem-cmd-note")
             # The registry's warning about a command travels with every recommendation of it.
             assert (caveat is not None) == bool(form.note), entry.code

@@ -160,7 +160,7 @@ def test_adding_an_optional_field_is_the_schema_the_model_and_a_template(project
         "error_codes_section": {''')
     edit(project / "tools/xemcat/model.py", "    error_codes_section: str | None = None\n",
          "    error_codes_section: str | None = None\n    router_since: str | None = None\n")
-    edit(project / "templates/error-codes.html.j2", "{% if code.error_codes_section %}",
+    edit(project / "templates/code.html.j2", "{% if code.error_codes_section %}",
          "{% if code.router_since %}<p class=\"xem-since\">Since router {{ code.router_since }}</p>{% endif %}\n"
          "{% if code.error_codes_section %}")
     # On a code that `check`'s template sample would otherwise leave out.
@@ -176,11 +176,11 @@ def test_adding_an_optional_field_is_the_schema_the_model_and_a_template(project
     out = tmp_path / "site"
     result = mkdocs_build(project, out, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Since router 2.4" in (out / "error-codes/index.html").read_text()
+    assert "Since router 2.4" in (out / "codes" / code.code / "index.html").read_text()
     assert 'id="field-router_since"' in (out / "contributing/index.html").read_text()
     # A mistake in the new branch is found by `check`, not first by a build.
-    edit(project / "templates/error-codes.html.j2", "{{ code.router_since }}", "{{ code.router_since.nope }}")
+    edit(project / "templates/code.html.j2", "{{ code.router_since }}", "{{ code.router_since.nope }}")
     broken = xemcat_process("--catalog", "catalog", "check", cwd=project)
-    assert broken.returncode == 1 and "templates/error-codes.html.j2:" in broken.stdout, broken.stdout + broken.stderr
+    assert broken.returncode == 1 and "templates/code.html.j2:" in broken.stdout, broken.stdout + broken.stderr
     edit(section, "router_since: '2.4'", "router_since: [2, 4]")
     assert "router_since" in xemcat_process("--catalog", "catalog", "check", cwd=project).stdout

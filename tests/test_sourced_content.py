@@ -76,7 +76,7 @@ def test_facts_about_the_inference_api_are_labelled_everywhere(site, catalog):
                 count += 1
                 scope = catalog.sources[h.source].scope
                 assert f"{h.status}({scope})" in table[entry.code].get_text(strip=True), entry.code
-                block = article(site, "error-codes").select_one(f'.xem-entry[data-code="{entry.code}"]').get_text(" ")
+                block = article(site, f"codes/{entry.code}").get_text(" ")  # the code's page
                 assert f"({scope})" in block
                 assert {"status": h.status, "scope": scope}.items() <= next(
                     x for x in data[entry.code]["http"] if x["status"] == h.status).items()

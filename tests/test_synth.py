@@ -29,4 +29,5 @@ def test_thousand_code_catalog_checks_and_builds(project, tmp_path):
     build = mkdocs_build(project, site)
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     html = (site / "error-codes" / "index.html").read_text()
-    assert html.count('<h4 id="synthetic_') == len(codes) == 1000
+    assert html.count('<tr id="synthetic_') == len(codes) == 1000
+    assert all((site / "codes" / code / "index.html").is_file() for code in codes)

@@ -138,8 +138,8 @@ def test_no_element_attribute_or_script_link_from_catalog_text(hostile_site):
 
 def test_payload_text_is_shown_literally_on_every_generated_page(hostile_site):
     site, injected = hostile_site
-    shown = "".join(BeautifulSoup((site / url / "index.html").read_text(encoding="utf-8"), "html.parser").get_text()
-                    for url in GENERATED.values())
+    pages = [site / url / "index.html" for url in GENERATED.values()] + sorted((site / "codes").glob("*/index.html"))
+    shown = "".join(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").get_text() for page in pages)
     for rel, path, marker in injected:
         payload = LITERAL.format(m=marker)
         if path[-1] == "message":  # example messages are shown inside JSON envelopes
@@ -346,10 +346,10 @@ def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(proje
       reason: Replaced by `internal_error`.
 """, encoding="utf-8")
     assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
-    rel, old = "templates/error-codes.html.j2", "{{ md(code.deprecated.reason) }}"
+    rel, old = "templates/code.html.j2", "{{ md(code.deprecated.reason, links.error_codes) }}"
     text = (project / rel).read_text(encoding="utf-8")
     line = text[: text.index(old)].count("\n") + 1
-    edit(project / rel, old, "{{ md(code.deprecated.reasn) }}")
+    edit(project / rel, old, "{{ md(code.deprecated.reasn, links.error_codes) }}")
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
     assert "reasn" in check.stdout

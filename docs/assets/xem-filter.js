@@ -25,21 +25,11 @@
     return { wrap: wrap, select: s };
   }
 
-  /* The elements that make up one code's entry: its heading and everything up to the next heading. */
-  function entryParts(heading) {
-    var parts = [heading];
-    for (var n = heading.nextElementSibling; n && !/^H[1-4]$/.test(n.tagName); n = n.nextElementSibling) {
-      parts.push(n);
-    }
-    return parts;
-  }
-
   function init() {
     var box = document.querySelector(".xem-filter");
     if (!box || box.dataset.ready) return;
     box.dataset.ready = "1";
     var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-place="summary"]'));
-    var entries = Array.prototype.slice.call(document.querySelectorAll('[data-place="entry"]'));
     if (!rows.length) return;
 
     var options = JSON.parse(box.getAttribute("data-options"));
@@ -84,11 +74,6 @@
         var ok = matches(r);
         r.classList.toggle("xem-hidden", !ok);
         if (ok) shown++;
-      });
-      entries.forEach(function (e) {
-        var heading = document.getElementById(e.getAttribute("data-code"));
-        var ok = matches(e);
-        (heading ? entryParts(heading) : [e]).forEach(function (p) { p.classList.toggle("xem-hidden", !ok); });
       });
       // Hide a section (its heading and table) when none of its rows match: no empty sections.
       document.querySelectorAll("table.xem-codes").forEach(function (t) {

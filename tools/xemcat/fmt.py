@@ -108,7 +108,9 @@ def _normalise(node: Any, orders: dict, col: int) -> Any:
                 if key in TEXT_KEYS:
                     one_line = " ".join(value.split())
                     fits = col + len(str(key)) + 2 + len(one_line) <= WIDTH
-                    if fits and _plain_ok(one_line) and reads_as_text(one_line):
+                    if not one_line:  # only whitespace: kept as written (quoted); `check` says it is empty
+                        node[key] = SingleQuotedScalarString(value)
+                    elif fits and _plain_ok(one_line) and reads_as_text(one_line):
                         node[key] = one_line
                     else:
                         node[key] = _fold(value, col + 2)

@@ -32,6 +32,7 @@ class PageSpec:
     # A site search indexes the page's sections too (False: the page as one result, so a code's
     # page does not crowd out the rows and entries with six results of its own).
     search_sections: bool = True
+    search_boost: float | None = None  # ranks the page's search result higher (Material's search.boost)
 
 
 PAGES = (
@@ -65,7 +66,8 @@ def code_page(code: str) -> PageSpec:
     """The page of one code (template code.html.j2)."""
     return PageSpec(f"code:{code}", CODE_PAGE.format(code=code), "code.html.j2", code,
                     f"The XEM router error code {code}: what it means, what to do, its HTTP status, "
-                    "envelope type and retry behaviour.", "", search_sections=False)
+                    "envelope type and retry behaviour.", "", search_sections=False,
+                    search_boost=2)  # the code's own page first when its message or name is searched
 
 
 def code_url(code: str) -> str:
@@ -91,7 +93,6 @@ CHANGES_FEED = "changes.xml"  # the Atom feed of the Changes page (feed.py)
 # built site.
 CODE_PLACES = (("troubleshooting", "row", "troubleshooting rows"),
                ("error_codes", "summary", "error-codes table rows"),
-               ("error_codes", "entry", "error-codes entries"),
                ("code", "page", "code pages"))  # "code": each code's own page
 
 

@@ -144,8 +144,9 @@ def front_matter(page: RenderedPage) -> str:
     """A page's YAML front matter: its title and description, and no table of contents where
     the page has its own section links."""
     hide = "hide: [toc]\n" if page.spec.hide_toc else ""
+    boost = f"search:\n  boost: {page.spec.search_boost}\n" if page.spec.search_boost else ""
     return (f"---\ntitle: {json.dumps(page.spec.title)}\ndescription: {json.dumps(page.spec.description)}\n"
-            f"{hide}---\n")
+            f"{hide}{boost}---\n")
 
 
 def page_source(page: RenderedPage) -> str:

@@ -152,10 +152,9 @@ def code_counts(site_dir: Path, codes: list[str]) -> dict[str, Counter]:
         found = sum((parse_page(page).places for page in pages if page.is_file()), Counter())
         counts[label] = Counter({code: n for (p, code), n in found.items() if p == place})
     locations = _search_locations(site_dir)
-    if locations is not None:
-        entries = page_url(PAGE["error_codes"].file) + "#"
-        counts["search index"] = Counter(loc[len(entries):] for loc in locations
-                                         if loc.startswith(entries) and loc[len(entries):] in codes)
+    if locations is not None:  # each code's page is one search result
+        pages = {code_url(code): code for code in codes}
+        counts["search index"] = Counter(pages[loc] for loc in locations if loc in pages)
     catalog_json = site_dir / CATALOG_JSON
     if catalog_json.exists():
         counts[CATALOG_JSON] = Counter(c["code"] for c in json.loads(catalog_json.read_text(encoding="utf-8"))["codes"])
