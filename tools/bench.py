@@ -129,7 +129,7 @@ def serve_rebuild(project: Path, runs: int) -> float:
     results = []
     try:
         deadline = time.monotonic() + 600
-        while "<h4" not in fetch(page):
+        while 'data-place="summary"' not in fetch(page):
             if time.monotonic() > deadline:
                 raise SystemExit("mkdocs serve did not come up")
             time.sleep(0.2)
