@@ -143,7 +143,7 @@ def _toc_tokens(page: RenderedPage) -> list[dict]:
     """The page's headings nested by level, in the shape MkDocs' get_toc takes (names as HTML)."""
     root: dict = {"level": 0, "children": []}
     stack = [root]
-    for h in page.headings:
+    for h in (h for h in page.headings if h.in_toc):
         token = {"level": h.level, "id": h.id, "name": html.escape(h.title), "children": []}
         while stack[-1]["level"] >= h.level:
             stack.pop()

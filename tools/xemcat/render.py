@@ -41,6 +41,10 @@ class Heading:
     level: int
     id: str
     title: str  # plain text
+    # In the page's table of contents. A Troubleshooting row's heading is not: the table is the
+    # index of its codes, and a contents entry per code doubled the page's weight (twice ~300 bytes
+    # a code in Material's two navigation copies: 1.5 MB at 1,000 codes).
+    in_toc: bool = True
 
 
 @dataclass(frozen=True)
@@ -75,9 +79,10 @@ class _PageRecord:
         return id
 
     def heading(self, level: int, id: str, title: str, search: str | None = None,
-                search_title: str | None = None) -> str:
-        """Declare a heading (plain-text title) and, optionally, its search text and title."""
-        self.headings.append(Heading(level, self.anchor(id), " ".join(str(title).split())))
+                search_title: str | None = None, toc: bool = True) -> str:
+        """Declare a heading (plain-text title) and, optionally, its search text and title, and
+        whether it belongs in the table of contents."""
+        self.headings.append(Heading(level, self.anchor(id), " ".join(str(title).split()), toc))
         if search is not None:
             self.search_text[id] = " ".join(str(search).split())
         if search_title is not None:
