@@ -166,3 +166,48 @@ def test_the_composite_action_runs_the_scan_script(router, tmp_path):
                              capture_output=True, text=True, timeout=60)
     assert skipped.returncode == 0 and "::notice title=Router scan skipped::" in skipped.stdout
     assert "XEM_ROUTER_REPOSITORY" in skipped.stdout
+
+
+def _undocumented(out) -> set[str]:
+    return {f["code"] for f in json.loads(out.stdout) if f["kind"] == "undocumented"}
+
+
+def test_spellings_single_files_and_line_endings(tmp_path):
+    """The presets' shapes as code is really written (no spaces, more spaces, single quotes),
+    a single file given as the path, and CRLF line endings."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.go").write_bytes(b'x := map[string]any{"code":"tight_json_code"}\r\nE{Code:"tight_go_code"}\r\n')
+    (src / "b.py").write_text("raise E(code = 'spaced_python_code')\nraise E(code='single_quoted_code')\n")
+    (src / "c.ts").write_text("throw new E({ code :  `template_ts_code` });\n")
+    (src / "d.rs").write_text('E { code:  "spaced_rust_code" }\n')
+    out = scan(str(src), "--format", "json")
+    assert _undocumented(out) == {"tight_json_code", "tight_go_code", "spaced_python_code", "single_quoted_code",
+                                  "template_ts_code", "spaced_rust_code"}
+    one = scan(str(src / "a.go"), "--format", "json")  # a file, not a tree: still named in each finding
+    found = [f for f in json.loads(one.stdout) if f["kind"] == "undocumented"]
+    assert {f["code"] for f in found} == {"tight_json_code", "tight_go_code"}
+    assert all(f["path"] == str(src / "a.go") for f in found) and not any("\r" in f["code"] for f in found)
+
+
+
+def test_the_scan_block_includes_excludes_and_opts_into_vendored_code(router, project):
+    block = project / "catalog/scan.yaml"
+    block.write_text("scan:\n  exclude: ['**/ts/**']\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    assert NEW not in _undocumented(out)  # the TypeScript file is left out
+    block.write_text("scan:\n  include: ['**/*.ts']\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    unused = {f["code"] for f in json.loads(out.stdout) if f["kind"] == "unused"}
+    assert _undocumented(out) == {NEW} and len(unused) > 1  # only TypeScript: the others' codes go unseen
+    (router / "third_party/x").mkdir(parents=True)
+    (router / "third_party/x/t.go").write_text('Error{Code: "third_party_code"}\n')
+    block.write_text("scan:\n  vendored: true\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    assert {"vendored_code", "node_module_code", "third_party_code"} <= _undocumented(out)
+    block.write_text("scan:\n  vendored: false\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    assert not {"vendored_code", "node_module_code", "third_party_code"} & _undocumented(out)
+    block.write_text("scan:\n  patterns: ['(?P<code>[a-z_]+']\n")  # the schema's check passes; Python's does not
+    out = xemcat("--catalog", "catalog", "scan", str(router), cwd=project)
+    assert out.returncode == 2 and "is not a regular expression" in out.stderr and "Traceback" not in out.stderr
