@@ -211,3 +211,29 @@ def test_the_scan_block_includes_excludes_and_opts_into_vendored_code(router, pr
     block.write_text("scan:\n  patterns: ['(?P<code>[a-z_]+']\n")  # the schema's check passes; Python's does not
     out = xemcat("--catalog", "catalog", "scan", str(router), cwd=project)
     assert out.returncode == 2 and "is not a regular expression" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_deprecated_former_names_and_sarif_levels(router, project):
+    """A deprecated code the source no longer emits is a note (exit 0 when nothing else is
+    wrong); a former name in the source counts for the code it became; SARIF gives each finding
+    its rule and level."""
+    from conftest import edit
+    edit(project / "catalog/sections/06-lifecycle.yaml", f"  - code: {LEFT_OUT}\n",
+         f"  - code: {LEFT_OUT}\n    deprecated:\n      since: '2026-11-30'\n      reason: Going.\n")
+    ts = router / "ts/errors.ts"
+    ts.write_text(ts.read_text().replace(f"'{NEW}'", "'agent_not_found'"))  # nothing undocumented left
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    kinds = {(f["kind"], f["code"]) for f in json.loads(out.stdout)}
+    assert kinds == {("note", LEFT_OUT)} and out.returncode == 0, kinds  # a note alone does not fail
+    report = json.loads(xemcat("--catalog", "catalog", "scan", str(router), "--format", "sarif", cwd=project).stdout)
+    run = report["runs"][0]
+    assert run["tool"]["driver"]["name"] == "xemcat scan"
+    levels = {r["ruleId"]: r["level"] for r in run["results"]}
+    assert levels.get("note") == "note" and all(v == "error" for k, v in levels.items() if k != "note")
+    assert all(rule["shortDescription"]["text"] for rule in run["tool"]["driver"]["rules"])
+    # A former name in the source: the code it became is emitted, the old name documented.
+    edit(project / "catalog/sections/02-agents.yaml", "  - code: agent_not_found\n",
+         "  - code: agent_gone\n    former_names:\n      - name: agent_not_found\n        renamed: '2026-12-01'\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    found = {(f["kind"], f["code"]) for f in json.loads(out.stdout)}
+    assert ("unused", "agent_gone") not in found and ("undocumented", "agent_not_found") not in found
