@@ -94,12 +94,19 @@ def ripgrep() -> str:
     return found
 
 
+def alternation(patterns: tuple[str, ...] | list[str], numbered: bool = False) -> str:
+    """The patterns as one regular expression: for ripgrep, with each `code` group made a plain
+    group (Rust's regex refuses a name twice); ``numbered``, for Python, named code0, code1..."""
+    def group(i: int) -> str:
+        return f"(?P<code{i}>" if numbered else "("
+    return "|".join(f"(?:{p.replace('(?P<code>', group(i), 1)})" for i, p in enumerate(patterns))
+
+
 class Search:
     """A ripgrep search of the trees, started at once: it runs, and a thread reads its matches,
     while the caller validates the catalog; `emitted()` waits for both and returns the codes."""
 
     def __init__(self, paths: list[Path], config: ScanConfig):
-        self.compiled = []
         for p in config.patterns:
             try:
                 rx = re.compile(p)
@@ -107,17 +114,14 @@ class Search:
                 raise ScanError(f"pattern {p!r} is not a regular expression: {exc}") from None
             if "code" not in rx.groupindex:
                 raise ScanError(f"pattern {p!r} has no named group `code` ((?P<code>...))")
-            self.compiled.append(rx)
-        # One pass over each line: the patterns as one alternation, each `code` group renamed.
-        self.either = re.compile("|".join(f"(?:{p.replace('(?P<code>', f'(?P<code{i}>', 1)})"
-                                          for i, p in enumerate(config.patterns)))
+        # One pass over each line: the patterns as one alternation, each `code` group numbered.
+        self.either = re.compile(alternation(config.patterns, numbered=True))
         # The tree's own ignore files only, not those of the directories above it (a checkout
         # inside a directory a .gitignore covers would be skipped). "PATH\0LINE:TEXT" (--null)
         # is cheaper for ripgrep to write and for us to read than --json.
-        either = "|".join(f"(?:{p.replace('(?P<code>', '(')})" for p in config.patterns)
         args = [ripgrep(), "--null", "--with-filename", "--line-number", "--no-heading", "--color=never",
                 "--no-require-git", "--no-ignore-parent", "--no-follow", "--max-filesize", MAX_FILESIZE,
-                "--no-config", "-e", either]
+                "--no-config", "-e", alternation(config.patterns)]
         for glob in config.include:
             args += ["--glob", glob]
         for glob in config.exclude:
