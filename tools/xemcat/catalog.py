@@ -65,6 +65,13 @@ def catalog_from_files(files: list[SourceFile]) -> Catalog:
     return build_catalog(blocks, [src.data for src in files if "section" in src.data])
 
 
+def entry_places(files: list[SourceFile]) -> dict[str, tuple[SourceFile, int, int]]:
+    """Where each code's entry is in files that passed validation: its file, and the line and
+    column of its `code` value."""
+    return {entry["code"]: (src, *src.pos(("codes", i, "code")))
+            for src in files for i, entry in enumerate(src.data.get("codes", []))}
+
+
 def load_catalog(catalog_dir: Path) -> Catalog:
     """The validated catalog, or CatalogError carrying every problem."""
     files, problems = check_catalog(catalog_dir)

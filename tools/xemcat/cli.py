@@ -217,17 +217,17 @@ def _addresses_kept(site: Path, catalog_dir: Path, base: str, catalog) -> list[s
     codes = [c.code for c in old.codes] + list(old.former_names)
     now = set(catalog.by_code) | set(catalog.former_names)
     out = []
-    for line in unresolved(site, public_addresses(codes, [s.id for s in old.sections])):
-        name = line.split(":", 1)[0].rstrip("/").split("#")[-1].split("/")[-1]
+    for address, problem in unresolved(site, public_addresses(codes, [s.id for s in old.sections])):
+        name = address.rstrip("/").split("#")[-1].split("/")[-1]  # the code (or section) the address is for
         why = (f"`{name}` is no code or former name any more: keep it as a tombstone (`removed`) or list it "
                "in `former_names`" if name in codes and name not in now else f"published at {base}")
-        out.append(f"{line} ({why})")
+        out.append(f"{address}: {problem} ({why})")
     return out
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """The catalog against a router's source tree: `xemcat scan PATH...` (see scan.py)."""
-    from .catalog import catalog_from_files, check_catalog
+    from .catalog import catalog_from_files, check_catalog, entry_places
     from .scan import ScanError, Search, config_from, findings, sarif, scan_block
     from .terminal import line, workflow_command
     missing = [p for p in args.paths if not Path(p).exists()]
@@ -246,8 +246,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         print("xemcat: the catalog is invalid; run `xemcat check`", file=sys.stderr)
         return 1
     catalog = catalog_from_files(files)
-    places = {entry["code"]: (src.display, *src.pos(("codes", i, "code")))
-              for src in files for i, entry in enumerate(src.data.get("codes", []))}
+    places = {code: (src.display, line, col) for code, (src, line, col) in entry_places(files).items()}
     try:
         if isinstance(search, ScanError):
             raise search

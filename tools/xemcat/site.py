@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from .catalog import catalog_from_files, check_catalog
+from .catalog import catalog_from_files, check_catalog, entry_places
 from .loader import SourceFile
 from .export import catalog_json
 from .lookup import index
@@ -90,12 +90,8 @@ def edit_links(files: list[SourceFile], catalog_dir: Path, edit_url: str | None)
     if not edit_url:
         return {}
     root = catalog_dir.resolve().parent
-    out = {}
-    for src in files:
-        rel = Path(src.path).resolve().relative_to(root).as_posix()
-        for i, entry in enumerate(src.data.get("codes", []) if isinstance(src.data, dict) else []):
-            out[entry["code"]] = f"{edit_url.rstrip('/')}/{rel}#L{src.pos(('codes', i, 'code'))[0]}"
-    return out
+    return {code: f"{edit_url.rstrip('/')}/{Path(src.path).resolve().relative_to(root).as_posix()}#L{line}"
+            for code, (src, line, _) in entry_places(files).items()}
 
 
 def generate(catalog_dir: Path, templates_dir: Path, site_url: str, published: bool = False,

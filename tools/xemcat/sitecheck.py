@@ -173,18 +173,26 @@ def lost_codes(site_dir: Path, codes: list[str]) -> list[str]:
     return problems
 
 
-def unresolved(site_dir: Path, addresses: list[str]) -> list[str]:
-    """The addresses (from the site root, with or without a #fragment) that lead nowhere in the
-    built site. A redirect page (a former name's) is followed to its canonical page once."""
+def unresolved(site_dir: Path, addresses: list[str]) -> list[tuple[str, str]]:
+    """(address, why) for each address (from the site root, with or without a #fragment) that
+    leads nowhere in the built site. A redirect page (a former name's) is followed to its
+    canonical page once. Each page is read once, however many of its anchors are asked about."""
+    parsed: dict[Path, _PageParser | None] = {}
+
+    def page_at(path: Path) -> _PageParser | None:
+        if path not in parsed:
+            parsed[path] = parse_page(path) if path.is_file() else None
+        return parsed[path]
+
     out = []
     for address in addresses:
         path, _, fragment = address.partition("#")
         page = site_dir / path / "index.html" if not path or path.endswith("/") else site_dir / path
-        parsed = parse_page(page) if page.is_file() else None
-        if parsed is not None and parsed.redirect and parsed.canonical:
-            page = (page.parent / parsed.canonical / "index.html").resolve()
-        if not page.is_file():
-            out.append(f"{address or '/'}: no page")
-        elif fragment and fragment not in parse_page(page).ids:
-            out.append(f"{address}: no element with id \"{fragment}\" on the page")
+        found = page_at(page)
+        if found is not None and found.redirect and found.canonical:
+            found = page_at((page.parent / found.canonical / "index.html").resolve())
+        if found is None:
+            out.append((address or "/", "no page"))
+        elif fragment and fragment not in found.ids:
+            out.append((address, f'no element with id "{fragment}" on the page'))
     return out
