@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import io
+import logging
 import http.server
 import os
 import shutil
@@ -16,18 +18,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+# The installed package wins (.venv's editable install, or the mutated copy during a mutation
+# run); only a bare checkout without the install imports it from this tree.
+if importlib.util.find_spec("xemcat") is None:
+    sys.path.insert(0, str(ROOT / "tools"))
 
-from xemcat.pages import HAND_WRITTEN, PAGES, code_url, page_url  # noqa: E402
-
-# Every page list of the tests follows the page registry: a new page gets the layout,
-# accessibility and hostile-text tests without being named here. Code pages share one
-# template: the one with a caveat and a long name stands for all of them.
-GENERATED = {p.id: page_url(p.file) for p in PAGES}  # page id -> URL path from the site root
-GENERATED["code"] = code_url("tool_executor_unavailable")
-ALL_PAGES = tuple(GENERATED.values()) + tuple(page_url(f) for f in HAND_WRITTEN.values())
 PROJECT_PARTS = ("mkdocs.yml", "README.md", "docs", "catalog", "templates", "tools")
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
+IMPORTED_ENVIRON = dict(os.environ)
+ENV = {**IMPORTED_ENVIRON, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1764374400"}
 ENV.pop("GITHUB_ACTIONS", None)
 
 
@@ -47,9 +45,61 @@ def run(args: list[str], cwd: Path, timeout: float = 180, env: dict | None = Non
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env or ENV)
 
 
-def mkdocs_build(project: Path, site_dir: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir), *extra], project,
-               env=env)
+def mkdocs_build(project: Path, site_dir: Path, *, env: dict | None = None,
+                 process: bool = False) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of PROJECT into SITE_DIR, in this process: the hook and the
+    xemcat code it calls are this process's, so a mutation tool sees which tests reach the
+    renderer. MkDocs' log lines are stderr. PROCESS=True runs the command itself: for a copy
+    whose own code is changed (PYTHONPATH), or to see what the command prints on failure."""
+    if process:
+        return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)], project,
+                   env=env)
+    from mkdocs import exceptions
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    with _as_command(project, env) as (out, err):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(handler)
+        try:
+            build(load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+            status = 0
+        except exceptions.MkDocsException as exc:  # what the command prints before it exits 1
+            print(exc, file=sys.stderr)
+            status = 1
+        finally:
+            logger.removeHandler(handler)
+    return subprocess.CompletedProcess(["mkdocs", "build"], status, out.getvalue(), err.getvalue())
+
+
+def _with_later_changes(env: dict, environ: dict) -> dict:
+    """The environment a test gives, plus what this process set after the tests' snapshot (ENV)
+    and the test did not set itself: a runner's own variables (the mutation tool's
+    MUTANT_UNDER_TEST) stay in force for the code the test runs in this process."""
+    later = {k: v for k, v in environ.items() if IMPORTED_ENVIRON.get(k) != v and env.get(k) == ENV.get(k)}
+    return {**env, **later}
+
+
+@contextlib.contextmanager
+def _as_command(cwd: Path, env: dict | None, stdin: bytes = b""):
+    """This process as a command started in CWD with ENV and STDIN would see it, restored after;
+    yields the buffers behind stdout and stderr (escaped as the xemcat command escapes them)."""
+    from xemcat.terminal import SafeStream
+    out, err = io.StringIO(), io.StringIO()
+    saved = os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr
+    try:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(_with_later_changes(env or ENV, environ=saved[1]))
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
+        sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+        yield out, err
+    finally:
+        cwd_, environ, sys.stdin, sys.stdout, sys.stderr = saved
+        os.chdir(cwd_)
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess:
@@ -59,24 +109,11 @@ def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: bytes =
     mutation tool sees which tests reach which code. A copy of the project runs this tree's
     code; tests that change the copy's code, or need the process itself, use xemcat_process()."""
     from xemcat.cli import main
-    from xemcat.terminal import SafeStream
-    out, err = io.StringIO(), io.StringIO()
-    saved = os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr
-    try:
-        os.chdir(cwd)
-        os.environ.clear()
-        os.environ.update(env or ENV)
-        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8")
-        sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
+    with _as_command(cwd, env, stdin) as (out, err):
         try:
             status = main(list(args))
         except SystemExit as exit_:  # argparse's usage errors
             status = exit_.code if isinstance(exit_.code, int) else 2
-    finally:
-        cwd_, environ, sys.stdin, sys.stdout, sys.stderr = saved
-        os.chdir(cwd_)
-        os.environ.clear()
-        os.environ.update(environ)
     return subprocess.CompletedProcess(["xemcat", *args], status, out.getvalue(), err.getvalue())
 
 

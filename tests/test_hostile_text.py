@@ -72,7 +72,7 @@ def test_a_huge_key_gives_a_readable_problem_line(project):
 
 def test_mkdocs_build_shows_catalog_problems_escaped(project, tmp_path):
     edit(project / SECTION, "  - code: agent_not_found\n", "  - code: agent_not_found\n    \"\\e]0;t\\a\": 1\n")
-    result = mkdocs_build(project, tmp_path / "site")
+    result = mkdocs_build(project, tmp_path / "site", process=True)  # the command's own output
     assert result.returncode == 1 and "\\x1b]0;t\\x07" in result.stdout + result.stderr
     assert raw_controls(result.stdout + result.stderr) == []
 

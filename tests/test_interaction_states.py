@@ -9,7 +9,8 @@ import json
 
 import pytest
 
-from conftest import GENERATED, LOOKUP_READY, serve
+from conftest import LOOKUP_READY, serve
+from site_pages import GENERATED
 
 VIEWPORTS = {"desktop": (1280, 900), "phone": (375, 800)}
 

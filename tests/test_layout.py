@@ -8,7 +8,8 @@ import struct
 
 import pytest
 
-from conftest import ALL_PAGES, GENERATED, ROOT, serve
+from conftest import ROOT, serve
+from site_pages import ALL_PAGES, GENERATED
 
 # The generated pages that show xeroctl commands (each with a copy button).
 COMMAND_PAGES = ("troubleshooting", "diagnostics", "code")

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENV, GENERATED, ROOT, edit, mkdocs_build, run, xemcat, xemcat_process
+from conftest import ENV, ROOT, edit, mkdocs_build, run, xemcat, xemcat_process
+from site_pages import GENERATED
 
 ZENSICAL = Path(sys.executable).with_name("zensical")
 
@@ -111,7 +112,7 @@ def test_nav_follows_the_page_registry(project, tmp_path):
     swapped = [nav[1], nav[0]] + nav[2:]
     assert nav_problems(swapped) and "order" in nav_problems(swapped)[0]
     edit(project / "mkdocs.yml", f"  - {PAGES[1].nav}: {PAGES[1].file}\n", "")
-    result = mkdocs_build(project, tmp_path / "site")
+    result = mkdocs_build(project, tmp_path / "site", process=True)
     assert result.returncode == 1 and f"mkdocs.yml: nav: lists {PAGES[1].file} 0 times" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
 
@@ -131,7 +132,7 @@ def test_adding_a_page_is_the_registry_entry_its_template_and_its_nav_line(proje
          '<a href="#request-id">why</a>, <a href="{{ links.glossary }}#envelope">terms</a>')
     edit(project / "mkdocs.yml", "  - Changes: changes.md\n", "  - Changes: changes.md\n  - Glossary: glossary.md\n")
     out = tmp_path / "site"
-    result = mkdocs_build(project, out, env={**ENV, "PYTHONPATH": str(project / "tools")})  # this copy's registry
+    result = mkdocs_build(project, out, env={**ENV, "PYTHONPATH": str(project / "tools")}, process=True)  # this copy's registry
     assert result.returncode == 0, result.stdout + result.stderr
     assert (out / "glossary/index.html").is_file()
     check = xemcat_process("--catalog", "catalog", "sitecheck", str(out), cwd=project)
@@ -174,7 +175,7 @@ def test_adding_an_optional_field_is_the_schema_the_model_and_a_template(project
     env = {**ENV, "PYTHONPATH": str(project / "tools")}
     assert xemcat_process("--catalog", "catalog", "check", cwd=project).returncode == 0
     out = tmp_path / "site"
-    result = mkdocs_build(project, out, env=env)
+    result = mkdocs_build(project, out, env=env, process=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Since router 2.4" in (out / "codes" / code.code / "index.html").read_text()
     assert 'id="field-router_since"' in (out / "contributing/index.html").read_text()

@@ -19,7 +19,8 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import GENERATED, edit, mkdocs_build, run, serve, xemcat
+from conftest import edit, mkdocs_build, run, serve, xemcat
+from site_pages import GENERATED
 
 # Looks like markup to some processor on the way; must stay text. The marker ties a payload to
 # the field it was put in.

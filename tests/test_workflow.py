@@ -91,7 +91,7 @@ def test_ci_check_script_passes_and_gates_breaking_changes(clone):
 @pytest.mark.parametrize("url", ["", "http://127.0.0.1:8000/", "http://localhost:8000/", "http://[::1]:8000/"])
 def test_a_build_for_publishing_refuses_a_local_or_empty_address(project, url):
     out = project / "site"
-    result = mkdocs_build(project, out, env={**ENV, "XEMCAT_PUBLISH": "1", "SITE_URL": url})
+    result = mkdocs_build(project, out, env={**ENV, "XEMCAT_PUBLISH": "1", "SITE_URL": url}, process=True)
     assert result.returncode == 1 and "XEMCAT_PUBLISH" in result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert not (out / "catalog.json").exists()

@@ -1,0 +1,81 @@
+"""The mutation score of tools/xemcat from mutmut's results, net of the reviewed equivalents.
+
+Run by tools/mutation.sh in its staging copy: `python mutation_report.py EQUIVALENTS`. Reads the
+per-file results mutmut keeps beside the mutated copy (mutants/src/xemcat/*.py.meta) and the
+reviewed list of equivalent mutants (`NAME: reason` lines). Prints, per module, killed / checked
+and the survivors nobody has explained; exits 1 when any such survivor is left or an entry of the
+list no longer names a surviving mutant (the code changed: review it again).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+from mutmut.stats import status_by_exit_code
+
+TARGET = 0.90
+# "not checked": mutmut has not run it yet; "no tests": no test calls the function, a survivor.
+NOT_RUN = {"not checked", "check was interrupted by user"}
+ENTRY = re.compile(r"^(xemcat\.[\w.ǁ]+__mutmut_\d+):\s*(\S.*)$")
+
+
+def equivalents(path: Path) -> dict[str, str]:
+    """NAME -> reason, from the reviewed list; other lines are headings and comments."""
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if m := ENTRY.match(line):
+            found[m[1]] = m[2]
+    return found
+
+
+def statuses(mutants: Path) -> dict[str, str]:
+    """Mutant name -> mutmut's status word, for every mutant of every module."""
+    found = {}
+    for meta in sorted(mutants.glob("src/xemcat/*.py.meta")):
+        for name, code in json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"].items():
+            found[name] = status_by_exit_code[code]
+    return found
+
+
+def main(argv: list[str]) -> int:
+    listed = equivalents(Path(argv[1]))
+    status = statuses(Path("mutants"))
+    per_module: dict[str, Counter] = {}
+    unexplained = []
+    for name, word in status.items():
+        module = name.split(".")[1]
+        count = per_module.setdefault(module, Counter())
+        if word in NOT_RUN:
+            count["not run"] += 1
+        elif word in ("killed", "caught by type check", "timeout"):
+            count["killed"] += 1
+        elif name in listed:
+            count["equivalent"] += 1
+        else:
+            count["survived"] += 1
+            unexplained.append(f"{name}: {word}")
+    stale = sorted(n for n in listed if status.get(n) not in ("survived", "no tests"))
+    print(f"{'module':<12} {'killed':>7} {'of':>5} {'score':>7} {'equiv.':>7} {'not run':>8}")
+    totals = Counter()
+    for module, c in sorted(per_module.items()):
+        totals.update(c)
+        checked = c["killed"] + c["survived"]
+        score = f"{c['killed'] / checked:.1%}" if checked else "-"
+        print(f"{module:<12} {c['killed']:>7} {checked:>5} {score:>7} {c['equivalent']:>7} {c['not run']:>8}")
+    checked = totals["killed"] + totals["survived"]
+    score = totals["killed"] / checked if checked else 0.0
+    print(f"{'all':<12} {totals['killed']:>7} {checked:>5} {score:>7.1%} {totals['equivalent']:>7} {totals['not run']:>8}")
+    for line in unexplained:
+        print(f"survived, not explained: {line}")
+    for name in stale:
+        print(f"{argv[1]}: {name} is listed as equivalent but is now {status.get(name, 'gone')}: review the entry")
+    print(f"score {score:.1%} (target {TARGET:.0%}), {len(unexplained)} survivors not explained")
+    return 1 if unexplained or stale or score < TARGET else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
