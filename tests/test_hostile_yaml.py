@@ -51,6 +51,16 @@ CORPUS = [
 ]
 
 
+def test_a_refused_character_is_reported_at_its_own_column():
+    """libyaml counts bytes: after «» (two bytes each in UTF-8) its position is two characters late,
+    which at the end of a file is past the last line (found by the property test)."""
+    from xemcat.loader import load_text
+    _, problems = load_text("section:\n  id: «life»\x07\n", Path("x.yaml"), "x.yaml")
+    assert [(p.line, p.col) for p in problems] == [(2, 13)]
+    _, problems = load_text("section:\n  id: life\xa0\xa0\x1b\n", Path("x.yaml"), "x.yaml")
+    assert [(p.line, p.col) for p in problems] == [(2, 13)]
+
+
 def _check(project: Path) -> subprocess.CompletedProcess:
     env = {**ENV, "PYTHONPATH": str(ROOT / "tools")}
     return subprocess.run([sys.executable, "-m", "xemcat", "--catalog", "catalog", "check"], cwd=project,

@@ -138,8 +138,8 @@ def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, l
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, text, display)]
     except yaml.reader.ReaderError as exc:  # control characters and the like
-        line, col = line_col(text, exc.position)
         char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        line, col = line_col(text, _reader_error_index(text, char, exc.position))
         return None, [Problem(display, line, col, "(yaml)",
                               f"character U+{ord(char):04X} is not allowed in YAML: {exc.reason}")]
     except yaml.YAMLError as exc:
@@ -151,6 +151,14 @@ def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, l
     src.data = walk.value(root, (), 0)
     return src, [Problem(display, line, col, describe_path(src.data, p) if p else "(yaml)", message)
                  for p, line, col, message in walk.refused]
+
+
+def _reader_error_index(text: str, char: str, position: int) -> int:
+    """Where in TEXT the character the YAML reader refused is. libyaml counts UTF-8 bytes, not
+    characters, so its position is late by one for each earlier non-ASCII character; the reader
+    stops at the first character it refuses, so that character's first occurrence is the place."""
+    found = text.find(char)
+    return found if found >= 0 else position
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
