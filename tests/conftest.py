@@ -135,7 +135,17 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
 
 
-@pytest.fixture(scope="session")
+def shared_scope(declared: str):
+    """The scope of a fixture whose work many tests share: DECLARED ("session", "module"), except
+    in the one run where the mutation tool learns which tests reach which function
+    (MUTANT_UNDER_TEST=stats): there each test sets the fixture up again, so what the fixture
+    runs (a whole site build) counts for every test that reads its result, not only the first."""
+    def scope(fixture_name: str, config: pytest.Config) -> str:
+        return "function" if os.environ.get("MUTANT_UNDER_TEST") == "stats" else declared
+    return scope
+
+
+@pytest.fixture(scope=shared_scope("session"))
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real project built once with --strict into a temporary directory."""
     out = tmp_path_factory.mktemp("site") / "site"
@@ -144,7 +154,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope=shared_scope("session"))
 def catalog():
     from xemcat.catalog import load_catalog
     return load_catalog(ROOT / "catalog")

@@ -10,7 +10,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import mkdocs_build, xemcat
+from conftest import mkdocs_build, shared_scope, xemcat
 
 
 def _text(el) -> str:
@@ -155,7 +155,7 @@ DEPRECATED = """
 """
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def deprecated_site(tmp_path_factory):
     """The shipped catalog has no deprecated code: a copy with one, built."""
     from conftest import copy_project

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from conftest import LOOKUP_READY, copy_project, edit, mkdocs_build, open_page, xemcat
+from conftest import LOOKUP_READY, copy_project, edit, mkdocs_build, open_page, shared_scope, xemcat
 
 OLD, NEW = "tool_executor_unavailable", "tool_runner_unavailable"
 GONE, INSTEAD = "approval_not_pending", "approval_not_found"
@@ -28,7 +28,7 @@ def lifecycle(project):
     return project
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def built(tmp_path_factory):
     project = lifecycle(copy_project(tmp_path_factory.mktemp("lifecycle") / "project"))
     site = project / "site"

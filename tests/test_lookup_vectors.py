@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LOOKUP_READY, ROOT, open_page, xemcat
+from conftest import LOOKUP_READY, ROOT, open_page, shared_scope, xemcat
 
 VECTORS_FILE = Path(__file__).parent / "data" / "lookup_vectors.json"
 
@@ -34,12 +34,12 @@ def _catalog():
 CATALOG = _catalog()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def data(site):
     return json.loads((site / "assets" / "lookup.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def python_answers(data):
     from xemcat.lookup import interpret
     return [interpret(v["input"], data).as_dict() for v in VECTORS]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ENV, ROOT, edit, mkdocs_build, run, xemcat, xemcat_process
+from conftest import ENV, ROOT, edit, mkdocs_build, run, shared_scope, xemcat, xemcat_process
 from site_pages import GENERATED
 
 ZENSICAL = Path(sys.executable).with_name("zensical")
@@ -59,7 +59,7 @@ def test_a_hand_written_copy_of_a_generated_page_is_refused(project):
     assert not (project / "build/docs").exists()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def zensical_site(tmp_path_factory):
     """The project built by Zensical from the files `xemcat pages` wrote (the README's command)."""
     from conftest import copy_project

@@ -19,7 +19,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import edit, mkdocs_build, run, serve, xemcat
+from conftest import edit, mkdocs_build, run, serve, shared_scope, xemcat
 from site_pages import GENERATED
 
 # Looks like markup to some processor on the way; must stay text. The marker ties a payload to
@@ -89,7 +89,7 @@ def _inject(project: Path, payload) -> list[tuple[str, tuple, str]]:
     return done
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=shared_scope("module"))
 def hostile_site(tmp_path_factory):
     from conftest import copy_project
     project = copy_project(tmp_path_factory.mktemp("hostile") / "project")
