@@ -45,12 +45,14 @@ def run(args: list[str], cwd: Path, timeout: float = 180, env: dict | None = Non
     return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env or ENV)
 
 
-def mkdocs_build(project: Path, site_dir: Path, *, env: dict | None = None,
-                 process: bool = False) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site_dir: Path, *, env: dict | None = None, process: bool = False,
+                 command: str = "build") -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of PROJECT into SITE_DIR, in this process: the hook and the
     xemcat code it calls are this process's, so a mutation tool sees which tests reach the
-    renderer. MkDocs' log lines are stderr. PROCESS=True runs the command itself: for a copy
-    whose own code is changed (PYTHONPATH), or to see what the command prints on failure."""
+    renderer. MkDocs' log lines are stderr. COMMAND="serve" builds as `mkdocs serve` does each
+    time (the hook is told so at startup), without the server. PROCESS=True runs the command
+    itself: for a copy whose own code is changed (PYTHONPATH), or to see what the command prints
+    on failure."""
     if process:
         return run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)], project,
                    env=env)
@@ -63,7 +65,9 @@ def mkdocs_build(project: Path, site_dir: Path, *, env: dict | None = None,
         logger = logging.getLogger("mkdocs")
         logger.addHandler(handler)
         try:
-            build(load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=True))
+            config = load_config(str(project / "mkdocs.yml"), site_dir=str(site_dir), strict=command == "build")
+            config.plugins.on_startup(command=command, dirty=False)
+            build(config)
             status = 0
         except exceptions.MkDocsException as exc:  # what the command prints before it exits 1
             print(exc, file=sys.stderr)

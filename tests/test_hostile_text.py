@@ -312,3 +312,16 @@ def test_fuzz_catalog_text_through_check_and_the_pages(catalog_dir, text):
             assert "<script" not in page.html
     finally:
         f.write_text(original)
+
+
+def test_the_escaping_stream_is_the_wrapped_stream_in_all_but_what_it_writes():
+    """sys.stdout and sys.stderr of the command are SafeStreams: writing escapes, while flush,
+    fileno, encoding and the rest are the real stream's (argparse and print rely on them)."""
+    import io
+    from xemcat.terminal import SafeStream
+    raw = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n")
+    safe = SafeStream(raw)
+    assert safe.write("a\x1b[2Jb\n\tc") == len("a\\x1b[2Jb\n\tc")
+    safe.flush()
+    assert raw.buffer.getvalue() == b"a\\x1b[2Jb\n\tc"
+    assert safe.encoding == "utf-8" and safe.isatty() is False and safe.buffer is raw.buffer

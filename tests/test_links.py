@@ -122,3 +122,20 @@ def test_documented_contract_matches_catalog_json(site):
     data = json.loads((site / "catalog.json").read_text())
     top = [k for k in data if k not in ("version", "codes")]
     assert documented == list(data["codes"][0]) + top
+
+
+def test_the_online_check_reports_each_failing_address_and_passes_the_rest(tmp_path):
+    """`sitecheck --online` (HEAD each external link) against a loopback server: one address
+    that answers, one missing page, one port nobody listens on."""
+    import socket
+    from conftest import serve
+    from xemcat.sitecheck import check_external
+    (tmp_path / "here.html").write_text("ok")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}/"  # bound, never listening: refused
+    with serve(tmp_path) as base:
+        failures = check_external([f"{base}/here.html", f"{base}/gone.html", closed], timeout=5)
+    assert failures[0].startswith(f"{base}/gone.html: ") and "404" in failures[0]
+    assert failures[1].startswith(f"{closed}: ") and "refused" in failures[1].lower()
+    assert len(failures) == 2

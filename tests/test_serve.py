@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENV, edit
+from conftest import ENV, edit, mkdocs_build
 
 
 def free_port() -> int:
@@ -83,3 +83,24 @@ def test_serve_shows_problems_then_recovers(server):
     f.write_text(good)
     body = wait_for(page, lambda b: 'id="scope_insufficient"' in b)
     assert "Catalog has problems" not in body and "xem-problems-banner" not in body
+
+
+def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(project, tmp_path):
+    """What each `mkdocs serve` rebuild does with an invalid catalog, in this process (the test
+    above watches the server itself): it builds, generated pages list the problems, the others
+    carry a banner naming the first, and Contributing keeps its field reference."""
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n",
+         "command: xeroctl agents doctor\n")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site, command="serve")
+    assert result.returncode == 0, result.stderr
+    problem = next(l for l in result.stderr.splitlines() if "catalog/sections/02-agents.yaml:" in l)
+    assert problem.startswith("ERROR") and "xeroctl agents doctor" in problem
+    for page in ("troubleshooting", "error-codes", "changes", "."):
+        html = (site / page / "index.html").read_text()
+        assert "Catalog has problems" in html and "catalog/sections/02-agents.yaml:" in html, page
+    contributing = (site / "contributing/index.html").read_text()
+    assert 'id="fields"' in contributing and "Catalog has problems" not in contributing
+    banner = (site / "performance/index.html").read_text()
+    assert "The catalog has 1 problem(s)" in banner and "xem-problems-banner" in banner
+    assert mkdocs_build(project, tmp_path / "refused").returncode == 1  # `mkdocs build` refuses

@@ -5,6 +5,8 @@ from __future__ import annotations
 import filecmp
 import shutil
 
+import pytest
+
 from conftest import ROOT, mkdocs_build, xemcat
 from xemcat.synth import generate
 
@@ -31,3 +33,21 @@ def test_thousand_code_catalog_checks_and_builds(project, tmp_path):
     html = (site / "error-codes" / "index.html").read_text()
     assert html.count('<tr id="synthetic_') == len(codes) == 1000
     assert all((site / "codes" / code / "index.html").is_file() for code in codes)
+
+
+def test_the_command_writes_the_catalog_it_names_and_refuses_nothing_to_write(tmp_path, capsys):
+    from xemcat.synth import main
+    out = tmp_path / "synthetic"
+    assert main(["5", str(out), "--seed", "3", "--per-section", "2", "--from", str(ROOT / "catalog")]) == 0
+    assert capsys.readouterr().out == f"wrote 5 codes to {out}\n"
+    sections = sorted((out / "sections").iterdir())
+    assert len(sections) == 3  # 2 + 2 + 1 codes
+    check = xemcat("--catalog", str(out), "check")
+    assert check.returncode == 0, check.stdout[:2000]
+    again = tmp_path / "again"
+    main(["5", str(again), "--seed", "3", "--per-section", "2", "--from", str(ROOT / "catalog")])
+    assert [p.read_bytes() for p in sections] == [p.read_bytes() for p in sorted((again / "sections").iterdir())]
+    with pytest.raises(SystemExit) as refused:
+        main(["0", str(tmp_path / "none")])
+    assert refused.value.code == 2 and "N must be at least 1" in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()
