@@ -6,12 +6,13 @@ ignored files, behind a symlink out of the tree, in a binary file)."""
 from __future__ import annotations
 
 import json
+import re
 import os
 from pathlib import Path
 
 import pytest
 
-from conftest import xemcat
+from conftest import ENV, ROOT, xemcat
 
 LEFT_OUT = "internal_error"  # documented, never emitted: `unused` at its catalog line
 NEW = "brand_new_code"  # emitted in TypeScript, not documented: `undocumented` at its source line
@@ -52,7 +53,8 @@ def router(tmp_path, catalog):
     (outside / "o.go").write_text('Error{Code: "outside_code"}\n')
     os.symlink(outside, root / "linked")
     # Not UTF-8, and a code in it still counts (Latin-1 comment text around it).
-    (root / "python/legacy.py").write_bytes('# caf\xe9\nraise RouterError(code="{}")\n'.format(codes[0]).encode("latin-1"))
+    (root / "python/legacy.py").write_bytes('# caf\xe9\nraise RouterError(code="{}")  # d\xe9j\xe0\n'.format(codes[0])
+                                            .encode("latin-1"))
     return root
 
 
@@ -70,8 +72,11 @@ def test_finds_the_planted_drift_and_nothing_else(router, catalog):
     (workspace / ".gitignore").write_text("*\n")
     router = Path(shutil.copytree(router, workspace / "deps" / "router", symlinks=True))
     from conftest import ROOT
-    out = xemcat("--catalog", str(ROOT / "catalog"), "scan", "deps/router", "--format", "json", cwd=workspace)
-    assert out.returncode == 1, out.stderr
+    # A ripgrep configuration of the user's (RIPGREP_CONFIG_PATH) changes nothing: --no-config.
+    (workspace / "rg.conf").write_text("--max-count=0\n--ignore-case\n")
+    out = xemcat("--catalog", str(ROOT / "catalog"), "scan", "deps/router", "--format", "json", cwd=workspace,
+                 env={**ENV, "RIPGREP_CONFIG_PATH": str(workspace / "rg.conf")})
+    assert out.returncode == 1 and out.stderr == "2 finding(s)\n", out.stderr  # every file read: no warning
     found = json.loads(out.stdout)
     assert {(f["kind"], f["code"]) for f in found} == {("undocumented", NEW), ("unused", LEFT_OUT)}
     new = next(f for f in found if f["code"] == NEW)
@@ -98,6 +103,42 @@ def test_text_github_and_sarif_say_the_same(router):
     for r in results:
         region = r["locations"][0]["physicalLocation"]["region"]
         assert r["message"]["text"] and region["startLine"] >= 1 and region["startColumn"] >= 1
+
+
+def test_every_format_names_the_same_findings_at_the_same_places(router):
+    """JSON is the reference; text, GitHub annotations and SARIF each carry every finding with
+    its kind, path, line and column (read back by each format's own grammar); findings go to
+    stdout, the count to stderr. In GitHub Actions (GITHUB_ACTIONS=true) annotations are the
+    default; a note is a notice, a problem an error."""
+    from conftest import ENV
+    as_json = scan(str(router), "--format", "json")
+    found = {(f["kind"], f["code"], f["path"], f["line"], f["column"]) for f in json.loads(as_json.stdout)}
+    assert len(found) == 2 and as_json.stderr == "2 finding(s)\n"
+    text = scan(str(router))
+    read = set()
+    for line in text.stdout.splitlines():
+        m = re.match(r"^(.+):(\d+):(\d+): (\w+): .*?`([a-z_]+)`", line)
+        assert m, line
+        read.add((m[4], m[5], m[1], int(m[2]), int(m[3])))
+    assert read == found and text.stderr == as_json.stderr
+    for github in (scan(str(router), "--format", "github"),
+                   xemcat("scan", str(router), cwd=ROOT, env={**ENV, "GITHUB_ACTIONS": "true"})):
+        read = set()
+        for line in github.stdout.splitlines():
+            m = re.match(r"^::(error|notice) file=(.+),line=(\d+),col=(\d+),title=xemcat scan%3A (\w+)::.*?`([a-z_]+)`",
+                         line)
+            assert m and m[1] == "error", line
+            read.add((m[5], m[6], m[2], int(m[3]), int(m[4])))
+        assert read == found and github.stderr == as_json.stderr
+    report = json.loads(scan(str(router), "--format", "sarif").stdout)
+    read = set()
+    for r in report["runs"][0]["results"]:
+        where = r["locations"][0]["physicalLocation"]
+        code = re.search(r"`([a-z_]+)`", r["message"]["text"])[1]
+        read.add((r["ruleId"], code, where["artifactLocation"]["uri"], where["region"]["startLine"],
+                  where["region"]["startColumn"]))
+        assert r["level"] == "error"
+    assert read == found
 
 
 def test_a_baseline_accepts_todays_gaps_and_catches_new_ones(router, tmp_path):

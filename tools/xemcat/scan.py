@@ -16,7 +16,6 @@ its column, whether the line is a comment).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -130,8 +129,7 @@ class Search:
             for name in VENDORED:
                 args += ["--glob", f"!**/{name}/**"]
         args += ["--", *map(str, paths)]
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     env={**os.environ, "RIPGREP_CONFIG_PATH": ""})
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.found: list[Emitted] = []
         self.read = False
         self.reader = threading.Thread(target=self._read, daemon=True)
