@@ -86,10 +86,13 @@ def test_fmt_reorders_rewraps_and_keeps_comments(project):
          "  - description: The approval ID is unknown, or the approval has been purged.   # why it fails\n    code: approval_not_found\n    added: '2026-11-29'\n")
     edit(f, "    action: >-\n      List the current approvals and retry with the ID of one that still exists.",
          "    action: List the current approvals and retry with the ID of one that still exists, and this sentence is now long enough to need folding.")
-    before = yaml.safe_load(f.read_text())
+    before, unformatted = yaml.safe_load(f.read_text()), f.read_text()
     check = xemcat("--catalog", "catalog", "fmt", "--check", cwd=project)
-    assert check.returncode == 1 and "05-approvals.yaml" in check.stdout
-    assert xemcat("--catalog", "catalog", "fmt", cwd=project).returncode == 0
+    name = "catalog/sections/05-approvals.yaml"
+    assert check.returncode == 1 and check.stdout == f"{name}: not canonical (run `xemcat fmt {name}`)\n"
+    assert f.read_text() == unformatted  # --check writes nothing
+    formatted = xemcat("--catalog", "catalog", "fmt", cwd=project)
+    assert formatted.returncode == 0 and formatted.stdout == f"formatted {name}\n"  # only the file it changed
     text = f.read_text()
     assert "# why it fails" in text
     assert text.index("- code: approval_not_found") < text.index("description: The approval ID")
@@ -106,7 +109,9 @@ def test_fmt_leaves_broken_yaml_untouched(project):
     edit(f, "    http: unknown\n", "    http: [unknown\n")
     before = f.read_bytes()
     result = xemcat("--catalog", "catalog", "fmt", cwd=project)
-    assert result.returncode == 1 and "05-approvals.yaml:" in result.stderr
+    assert result.returncode == 1 and result.stdout == ""
+    assert ("catalog/sections/05-approvals.yaml: not formatted: it has problems; fix them first (run `xemcat check`)"
+            in result.stderr.splitlines())
     assert f.read_bytes() == before
 
 

@@ -50,6 +50,16 @@ def test_pages_never_overwrites_what_it_did_not_write_nor_writes_half(project):
     assert "Traceback" not in broken.stderr
     assert sorted(p.name for p in (project / "out").iterdir()) == before  # the previous output stays whole
     assert not [p for p in project.iterdir() if p.name.startswith(".out.")]  # no temporary left behind
+    # Fixed, the next run replaces the output as a whole: new text in, nothing of the old left.
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents doctor\n", "command: xeroctl agents\n")
+    edit(project / "catalog/sections/02-agents.yaml", "  title: Agents\n", "  title: Agents and fleets\n")
+    (project / "out" / "stale.md").write_text("from an older catalog")
+    again = pages(project, "out")
+    files = sorted(p for p in (project / "out").rglob("*") if p.is_file())
+    assert again.returncode == 0 and again.stderr == f"wrote {len(files) - 1} files to out\n"  # the marker aside
+    assert not (project / "out" / "stale.md").exists() and "Agents and fleets" in (project / "out/troubleshooting.md").read_text()
+    assert not [p for p in project.iterdir() if p.name.startswith(".out.")]
+    assert (project / "out").stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700: a web server reads it
 
 
 def test_a_hand_written_copy_of_a_generated_page_is_refused(project):

@@ -183,3 +183,18 @@ def _venv_wrappers(project: Path, tools: tuple[str, ...]) -> None:
         wrapper.chmod(0o755)
     for extra in ("site", "test"):
         (project / ".venv" / f".installed-{extra}").touch()
+
+
+@pytest.mark.parametrize("url, why", [
+    (None, "not an absolute http(s) address"), ("", "not an absolute http(s) address"),
+    ("docs.example.org/xem/", "not an absolute http(s) address"), ("ftp://docs.example.org/", "not an absolute"),
+    ("https://", "not an absolute"), ("http://localhost:8000/", "loopback"), ("http://docs.localhost/", "loopback"),
+    ("http://0.0.0.0:8000/", "loopback"), ("http://[::1]:8000/", "loopback"), ("http://127.0.0.1:8000/", "loopback"),
+    ("http://127.1.2.3/", "loopback"), ("https://docs.example.org/xem/", None), ("http://docs.example.org", None),
+    ("https://OWNER.github.io/REPO/", None), ("http://localhost.example.org/", None), ("http://10.0.0.127/", None),
+])
+def test_what_a_published_site_may_be_addressed_as(url, why):
+    """The rule behind XEMCAT_PUBLISH: an absolute http(s) address that is not this machine."""
+    from xemcat.site import unpublishable
+    said = unpublishable(url)
+    assert said is None if why is None else (said is not None and why in said and repr(url) in said)

@@ -270,19 +270,10 @@ def format_catalog(catalog_dir: Path, check: bool = False, paths: list[Path] | N
         try:
             text = path.read_text(encoding="utf-8")
             formatted = format_text(text, schema)
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"{path}:1:1: (file): cannot read: {exc}", file=sys.stderr)
-            status = 1
-            continue
-        except YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-            print(f"{path}:{line}:{col}: (yaml): cannot format, fix the YAML first: {getattr(exc, 'problem', exc)}",
-                  file=sys.stderr)
-            status = 1
-            continue
-        except ValueError as exc:
-            print(f"{path}:1:1: (file): {exc}", file=sys.stderr)
+        except (OSError, UnicodeDecodeError, YAMLError, ValueError) as exc:
+            # check_catalog above reports unreadable, non-UTF-8 and invalid YAML files, which are
+            # skipped; this is a file changed or removed since, said in one line, not a traceback.
+            print(f"{display(path)}: not formatted: {' '.join(str(exc).split())}", file=sys.stderr)
             status = 1
             continue
         if formatted != text:
