@@ -7,10 +7,11 @@ The fixture is a copy of the project where `tool_executor_unavailable` was renam
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
-from conftest import LOOKUP_READY, copy_project, edit, mkdocs_build, open_page, shared_scope, xemcat
+from conftest import LOOKUP_READY, ROOT, copy_project, edit, mkdocs_build, open_page, shared_scope, xemcat
 
 OLD, NEW = "tool_executor_unavailable", "tool_runner_unavailable"
 GONE, INSTEAD = "approval_not_pending", "approval_not_found"
@@ -200,3 +201,48 @@ def test_a_code_page_links_to_its_entry_in_the_repository_when_configured(tmp_pa
     plain = tmp_path / "plain"
     assert mkdocs_build(project, plain).returncode == 0
     assert "This entry in the catalog" not in (plain / f"codes/{OLD}/index.html").read_text()
+
+
+def test_compare_says_each_change_of_a_code_and_whether_it_breaks_clients(tmp_path):
+    """`xemcat diff` and the gate read this list: each fact's old and new value in the catalog's
+    words, and a change breaks clients when a fact they could rely on (a documented status,
+    type or retry answer) changes, or a code disappears without a tombstone."""
+    import shutil
+    from xemcat.breaking import Change, compare
+    from xemcat.catalog import load_catalog
+    shutil.copytree(ROOT / "catalog", tmp_path / "old")
+    new = Path(shutil.copytree(ROOT / "catalog", tmp_path / "new"))
+    f = new / "sections/04-execution.yaml"
+    edit(f, "      - status: 400\n        source: error-codes\n    retryable:\n      value: false\n      source: error-codes\n"
+            "    type: unknown\n    action: >-\n      Compare the body",
+         "      - status: 422\n        source: error-codes\n    retryable: unknown\n    type:\n"
+         "      value: invalid_request_error\n      source: error-codes\n    action: >-\n      Now compare the body")
+    edit(f, "    http:\n      - status: 400\n        source: error-codes\n    retryable:\n      value: false\n"
+            "      source: error-codes\n    type: unknown\n    action: >-\n      Change the workspace's",
+         "    http: unknown\n    retryable:\n      value: true\n      source: error-codes\n    type: unknown\n"
+         "    action: >-\n      Change the workspace's")
+    edit(f, "      command: xeroctl exec tool-show <tool>\n", "      command: xeroctl exec tools\n")
+    edit(f, "    description: The tool exists, but", "    deprecated:\n      since: '2026-12-01'\n"
+            "      reason: Hidden tools now answer exec_tool_not_found.\n    description: The tool exists, but")
+    gone = "tool_executor_unavailable"
+    text = f.read_text()
+    start = text.index(f"  - code: {gone}\n")
+    f.write_text(text[:start] + text[text.index("  - code: ", start + 1):])
+    for other in new.rglob("*.yaml"):  # prose that named the deleted code
+        other.write_text(other.read_text().replace(f"`{gone}`", "the executor"))
+    changes = compare(load_catalog(tmp_path / "old"), load_catalog(new))
+    assert changes == [
+        Change(gone, "deleted", [], breaking=True),
+        Change("invalid_body", "changed", ["HTTP 400 -> 422", "type unknown -> invalid_request_error",
+                                           "retryable no -> unknown", "action changed"], breaking=True),
+        Change("tool_not_mcp_visible", "changed", ["HTTP 400 -> unknown", "retryable no -> yes",
+                                                   "diagnostic xeroctl exec tool-show <tool> -> xeroctl exec tools",
+                                                   "deprecated"], breaking=True),
+    ]
+    back = compare(load_catalog(new), load_catalog(tmp_path / "old"))
+    assert [(c.code, c.kind, c.breaking) for c in back][-1:] == [(gone, "added", False)]
+    undeprecated = next(c for c in back if c.code == "tool_not_mcp_visible")
+    assert undeprecated.details[:2] == ["HTTP unknown -> 400", "retryable yes -> no"]
+    assert undeprecated.details[-1] == "no longer deprecated" and undeprecated.breaking  # yes -> no is known
+    relaxed = next(c for c in back if c.code == "invalid_body")
+    assert relaxed.details[:3] == ["HTTP 422 -> 400", "type invalid_request_error -> unknown", "retryable unknown -> no"]

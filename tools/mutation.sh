@@ -10,6 +10,7 @@
 # a function is re-tested only when it or its tests change. Slow (about an hour for everything on
 # two cores): the weekly workflow runs it, pull requests do not.
 #   sh tools/mutation.sh lookup scan     # two modules
+#   sh tools/mutation.sh --sample 15     # a seeded random 15 % of each module's mutants: an estimate
 #   sh tools/mutation.sh --report        # the score of what has run, against the equivalents
 set -eu
 cd "$(dirname "$0")/.."
@@ -27,10 +28,16 @@ export HYPOTHESIS_EXAMPLES="${HYPOTHESIS_EXAMPLES:-30}"
 report() { "$root/.venv/bin/python" "$root/tools/mutation_report.py" "$root/tests/mutation-equivalents.txt"; }
 if [ "${1:-}" = "--report" ]; then report; exit $?; fi
 set -f  # the patterns are for mutmut, not the shell
+mutmut() { "$root/.venv/bin/mutmut" run --max-children "$(nproc)" "$@" </dev/null | tr '\r' '\n' | grep --line-buffered -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' || true; }
 patterns=""
+if [ "${1:-}" = "--sample" ]; then
+    mutmut "xemcat.none-such"  # makes the mutants and learns which tests reach them, runs none
+    patterns=$("$root/.venv/bin/python" "$root/tools/mutation_report.py" --sample "$2")
+    shift 2
+fi
 for module in "$@"; do patterns="$patterns xemcat.$module.*"; done
 # mutmut draws a spinner with carriage returns; the log keeps its lines. The report, not this
 # pipe's status, says whether the run is good: a run that failed to start leaves mutants unrun.
-# shellcheck disable=SC2086  # one glob pattern per module, matched by mutmut, not the shell
-"$root/.venv/bin/mutmut" run --max-children "$(nproc)" $patterns </dev/null | tr '\r' '\n' | grep --line-buffered -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' || true
+# shellcheck disable=SC2086  # names and glob patterns, matched by mutmut, not the shell
+mutmut $patterns
 report
