@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import collections
 import json
 import subprocess
 
@@ -255,3 +256,39 @@ def test_the_size_cap_is_256_kib_of_code_points_exactly(catalog):
     assert not any("larger than" in n for n in interpret("\U0001F600" * cap, data).notes)
     assert interpret("\U0001F600" * (cap + 1), data).notes == [
         "The paste is larger than 256 KiB; paste only the status line, headers and body of one response."]
+
+
+def test_explain_answers_each_kind_of_partial_paste_from_the_catalog(catalog):
+    """What `explain` prints when the paste names no single code, each list computed here from
+    the catalog: a type (with and without a status), a bare status, a near miss, an unknown code
+    (with the way to add it, under a site address without its trailing slash), and a 429 whose
+    retry fields are partly missing."""
+    from xemcat import phrases
+    say = phrases.LOOKUP
+    typed = sorted({c.type.value for c in catalog.codes if c.type.value})[0]
+    with_type = [c.code for c in catalog.codes if c.type.value == typed]
+    out = explain(json.dumps({"error": {"message": "m", "type": typed, "code": None}}).encode()).stdout.splitlines()
+    assert out[0] == say["type_without_code"].format(type=typed)
+    assert out[1].startswith(f"  {say['what_to_do']} ") and len(out[1]) > len(say["what_to_do"]) + 10
+    assert out[2] == f"  {say['type_codes']} " + ", ".join(with_type)
+    status = catalog.by_code[with_type[0]].http[0].status
+    both = [c for c in with_type if status in {h.status for h in catalog.by_code[c].http}]
+    out = explain(f"HTTP/1.1 {status} X\n\n".encode() + json.dumps(
+        {"error": {"message": "m", "type": typed, "code": None}}).encode()).stdout.splitlines()
+    assert f"  {say['type_status_codes'].format(status=status)} " + ", ".join(both) in out
+    common = collections.Counter(h.status for c in catalog.codes for h in c.http).most_common(1)[0][0]
+    with_status = [c.code for c in catalog.codes if common in {h.status for h in c.http}]
+    out = explain(f"HTTP/1.1 {common} X\n".encode()).stdout.splitlines()
+    assert f"{say['status_codes'].format(status=common)} " + ", ".join(with_status) in out and len(with_status) > 1
+    near = explain(b"tool_executer_unavailble")
+    assert near.returncode == 1 and f"{say['no_single_code']} tool_executor_unavailable" in near.stderr.splitlines()
+    unknown = xemcat("explain", "--site-url", "https://docs.example.org/xem", "-",
+                     stdin=b'{"error": {"message": "m", "type": "api_error", "code": "brand_new_code"}}')
+    unknown = unknown.stdout + unknown.stderr
+    assert f"  {say['how_to_add']}: https://docs.example.org/xem/contributing/#adding-or-changing-a-code" in unknown
+    entry = catalog.by_code["rate_limit_exceeded"]
+    limited = explain(f"HTTP/1.1 429 X\n\n{envelope(entry)}".encode()).stdout
+    assert f"retry_after = {say['not_in_paste']}: " in limited and f"Retry-After = {say['not_in_paste']}: " in limited
+    limited = explain(f"HTTP/1.1 429 X\n\n{envelope(entry, retry_strategy='x' * 300)}".encode()).stdout
+    shown = next(l for l in limited.splitlines() if l.startswith("  retry_strategy = "))
+    assert shown.startswith('  retry_strategy = "' + "x" * 199 + ": ")  # as JSON, cut to 200 characters
