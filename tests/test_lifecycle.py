@@ -246,3 +246,17 @@ def test_compare_says_each_change_of_a_code_and_whether_it_breaks_clients(tmp_pa
     assert undeprecated.details[-1] == "no longer deprecated" and undeprecated.breaking  # yes -> no is known
     relaxed = next(c for c in back if c.code == "invalid_body")
     assert relaxed.details[:3] == ["HTTP 422 -> 400", "type invalid_request_error -> unknown", "retryable unknown -> no"]
+
+
+def test_a_code_removed_without_replacement_is_said_with_its_date(tmp_path):
+    """The look-up's note for a tombstone with no replacement: when, and nothing invented instead."""
+    from xemcat import phrases
+    project = copy_project(tmp_path / "project")
+    gone = "approval_not_pending"
+    edit(project / "catalog/sections/05-approvals.yaml", f"  - code: {gone}\n",
+         f"  - code: {gone}\n    deprecated:\n      since: '2026-11-30'\n      reason: Retired.\n"
+         f"    removed:\n      date: '2026-12-02'\n      reason: The router no longer sends it.\n")
+    said = xemcat("--catalog", "catalog", "explain", gone, cwd=project)
+    assert said.returncode == 0
+    assert said.stdout.splitlines()[0] == phrases.LOOKUP["removed_code"].format(code=gone, date="2026-12-02")
+    assert "instead" not in said.stdout.splitlines()[0]

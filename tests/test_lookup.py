@@ -292,3 +292,21 @@ def test_explain_answers_each_kind_of_partial_paste_from_the_catalog(catalog):
     limited = explain(f"HTTP/1.1 429 X\n\n{envelope(entry, retry_strategy='x' * 300)}".encode()).stdout
     shown = next(l for l in limited.splitlines() if l.startswith("  retry_strategy = "))
     assert shown.startswith('  retry_strategy = "' + "x" * 199 + ": ")  # as JSON, cut to 200 characters
+
+
+def test_numbers_in_a_paste_are_read_as_the_box_reads_them(catalog):
+    """The box is JavaScript: integers are exact to 15 digits and doubles beyond, a number too
+    large for a double is null, and NaN or Infinity make the JSON unreadable (read leniently)."""
+    from xemcat.lookup import index, interpret
+    data = index(catalog)
+
+    def retry(value: str):
+        paste = '{"error": {"message": "m", "type": null, "code": "rate_limit_exceeded", "retry_after": %s}}' % value
+        return interpret(paste, data).retry.get("retry_after", "absent")
+    assert retry("999999999999999") == 999999999999999 and isinstance(retry("999999999999999"), int)
+    assert retry("-999999999999999") == -999999999999999
+    assert retry("1234567890123456") == 1234567890123456.0 and isinstance(retry("1234567890123456"), float)
+    assert retry("1e400") is None and retry("-1e400") is None and retry("2.5") == 2.5
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        found = interpret('{"error": {"code": "rate_limit_exceeded", "retry_after": %s}}' % constant, data)
+        assert found.code == "rate_limit_exceeded" and "retry_after" not in found.retry, constant
