@@ -28,10 +28,11 @@ export HYPOTHESIS_EXAMPLES="${HYPOTHESIS_EXAMPLES:-30}"
 report() { "$root/.venv/bin/python" "$root/tools/mutation_report.py" "$root/tests/mutation-equivalents.txt"; }
 if [ "${1:-}" = "--report" ]; then report; exit $?; fi
 set -f  # the patterns are for mutmut, not the shell
-mutmut() { "$root/.venv/bin/mutmut" run --max-children "$(nproc)" "$@" </dev/null | tr '\r' '\n' | grep --line-buffered -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' || true; }
 patterns=""
 if [ "${1:-}" = "--sample" ]; then
-    mutmut "xemcat.none-such"  # makes the mutants and learns which tests reach them, runs none
+    # Makes the mutants and learns which tests reach them, then stops: no mutant has this name.
+    echo "making the mutants and mapping the tests (a few minutes)"
+    "$root/.venv/bin/mutmut" run "xemcat.none-such" </dev/null >/dev/null 2>&1 || true
     patterns=$("$root/.venv/bin/python" "$root/tools/mutation_report.py" --sample "$2")
     shift 2
 fi
@@ -39,5 +40,6 @@ for module in "$@"; do patterns="$patterns xemcat.$module.*"; done
 # mutmut draws a spinner with carriage returns; the log keeps its lines. The report, not this
 # pipe's status, says whether the run is good: a run that failed to start leaves mutants unrun.
 # shellcheck disable=SC2086  # names and glob patterns, matched by mutmut, not the shell
-mutmut $patterns
+"$root/.venv/bin/mutmut" run --max-children "$(nproc)" $patterns </dev/null | tr '\r' '\n' \
+    | grep --line-buffered -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' || true
 report
