@@ -1,12 +1,12 @@
-"""The `xemcat` subcommands, each run as a process."""
+"""The `xemcat` subcommands, run as writers and CI run them."""
 
 from __future__ import annotations
 
 import re
-
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from conftest import edit, xemcat
@@ -41,9 +41,14 @@ def test_explain_marks_missing_facts_and_marker(catalog):
 
 
 def test_explain_list_has_every_code(catalog):
+    """One line a code, in catalog order: the code, its statuses (or -), its description."""
+    from xemcat.text import plain
     result = xemcat("explain", "--list")
-    listed = [line.split()[0] for line in result.stdout.splitlines()]
-    assert sorted(listed) == sorted(c.code for c in catalog.codes)
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [c.code for c in catalog.codes]
+    for line, c in zip(lines, catalog.codes):
+        statuses = " / ".join(str(h.status) for h in c.http) or "-"
+        assert re.fullmatch(rf"{c.code} +{re.escape(statuses)} +{re.escape(plain(c.description))}", line), line
 
 
 def test_new_appends_unfinished_entry_that_fails_check(project):
@@ -323,7 +328,9 @@ def test_writer_messages(project):
     assert "scope-auth, agents, workspaces-models" in " ".join(xemcat("new", "--help", cwd=project).stdout.split())
     p.write_text(before.replace(" bogus: 1,", "").replace("since: 29.11.2026", "since: '2026-11-29'"))
     listing = xemcat("--catalog", "catalog", "explain", "--list", cwd=project).stdout
-    assert re.search(r"^approval_not_found .*\[deprecated\]", listing, re.M), listing
+    line = next(l for l in listing.splitlines() if l.startswith("approval_not_found "))
+    assert line.endswith("  [deprecated] The approval ID is unknown, or the approval has been purged."), line
+    assert listing.count("[deprecated]") == 1
 
 
 def test_output_survives_the_fast_exit_and_a_reader_that_leaves(catalog):
@@ -347,3 +354,16 @@ def test_output_survives_the_fast_exit_and_a_reader_that_leaves(catalog):
     os.close(write)
     assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize("args, words", [
+    ((), "the following arguments are required: command"),
+    (("chek",), "invalid choice: 'chek'"),
+    (("check", "--format", "yaml"), "argument --format: invalid choice: 'yaml'"),
+    (("scan",), "the following arguments are required: PATH"),
+])
+def test_usage_errors_say_what_is_wrong_on_stderr_and_exit_2(args, words):
+    result = xemcat(*args)
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("usage: xemcat") and words in result.stderr.splitlines()[-1], result.stderr
+    assert result.stderr.splitlines()[-1].startswith("xemcat")

@@ -96,9 +96,13 @@ def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(pro
     assert result.returncode == 0, result.stderr
     problem = next(l for l in result.stderr.splitlines() if "catalog/sections/02-agents.yaml:" in l)
     assert problem.startswith("ERROR") and "xeroctl agents doctor" in problem
+    from bs4 import BeautifulSoup
     for page in ("troubleshooting", "error-codes", "changes", "."):
-        html = (site / page / "index.html").read_text()
-        assert "Catalog has problems" in html and "catalog/sections/02-agents.yaml:" in html, page
+        article = BeautifulSoup((site / page / "index.html").read_text(), "html.parser").find("article")
+        assert article.find("h1").get_text(strip=True) == "Catalog has problems", page
+        assert article.select_one(".admonition.failure .admonition-title").get_text() == (
+            "The catalog is invalid, so this page could not be generated"), page
+        assert article.find("pre").get_text().strip() == problem.split("-  ", 1)[1], page  # the problem, as logged
     contributing = (site / "contributing/index.html").read_text()
     assert 'id="fields"' in contributing and "Catalog has problems" not in contributing
     banner = (site / "performance/index.html").read_text()

@@ -6,17 +6,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from pathlib import Path
 
 DEFAULT_CATALOG = Path("catalog")
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2, as argparse does, without a traceback
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        raise SystemExit(2)
 
 
 def _section_ids() -> list[str]:
@@ -39,12 +31,12 @@ def _section_ids() -> list[str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
+    parser = argparse.ArgumentParser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
     parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
                         help="catalog directory (default: ./catalog)")
     parser.add_argument("--templates", default=None,
                         help="templates directory, checked by `check` (default: templates/ beside the catalog)")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("check", help="validate the catalog and print every problem as FILE:LINE:COL")
     p.add_argument("paths", nargs="*", help="only report problems in these files (the whole catalog is still checked)")
