@@ -47,13 +47,15 @@ def statuses(mutants: Path) -> dict[str, str]:
 def sample(percent: float, seed: int = 0) -> list[str]:
     """A seeded random PERCENT of each module's mutants (at least 10, or all it has): a run of
     these estimates the score of the whole package, per module, in a fraction of the time."""
-    rng = random.Random(seed)
     by_module: dict[str, list[str]] = {}
     for name in statuses(Path("mutants")):
         by_module.setdefault(name.split(".")[1], []).append(name)
     chosen = []
-    for names in by_module.values():
-        chosen += rng.sample(sorted(names), min(len(names), max(10, math.ceil(len(names) * percent / 100))))
+    for module, names in sorted(by_module.items()):
+        # Shuffled, then a prefix: a smaller sample is part of a larger one, so runs add up.
+        order = sorted(names)
+        random.Random(f"{seed}:{module}").shuffle(order)
+        chosen += order[:max(10, math.ceil(len(names) * percent / 100))]
     return sorted(chosen)
 
 
