@@ -54,11 +54,15 @@ def test_pages_never_overwrites_what_it_did_not_write_nor_writes_half(project):
     edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents doctor\n", "command: xeroctl agents\n")
     edit(project / "catalog/sections/02-agents.yaml", "  title: Agents\n", "  title: Agents and fleets\n")
     (project / "out" / "stale.md").write_text("from an older catalog")
+    (project / ".out.old").mkdir()  # left by a run that was killed between its two renames
+    (project / ".out.old" / "x").write_text("x")
     again = pages(project, "out")
     files = sorted(p for p in (project / "out").rglob("*") if p.is_file())
     assert again.returncode == 0 and again.stderr == f"wrote {len(files) - 1} files to out\n"  # the marker aside
     assert not (project / "out" / "stale.md").exists() and "Agents and fleets" in (project / "out/troubleshooting.md").read_text()
     assert not [p for p in project.iterdir() if p.name.startswith(".out.")]
+    nested = pages(project, "build/a/b")  # parents made as needed
+    assert nested.returncode == 0 and (project / "build/a/b/troubleshooting.md").is_file()
     assert (project / "out").stat().st_mode & 0o777 == 0o755  # not mkdtemp's 0700: a web server reads it
 
 

@@ -1,4 +1,4 @@
-"""One test per validation rule: break a copy of the catalog, run `xemcat check` as a process,
+"""One test per validation rule: break a copy of the catalog, run `xemcat check` as writers do,
 and assert the report names the file, the line and the field, with exit status 1."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 
 from conftest import edit, xemcat
 
@@ -248,3 +249,23 @@ def test_a_prose_link_to_a_missing_anchor_is_located_in_the_catalog(project):
     assert "did you mean `tool_executor_unavailable`" in hit[0]["msg"]
     edit(f, "(#tool_executor_unavialable)", "(#request-id)")  # a page's own anchor is a fine target
     assert check(project)[0].returncode == 0
+
+
+@pytest.mark.parametrize("value, said", [
+    ("[a]", 'must be of type string, not list ["a"]'), ("{a: 1}", 'must be of type string, not mapping {"a": 1}'),
+    ("3", "must be of type string, not integer 3"), ("true", "must be of type string, not boolean true"),
+    ("null", "must be of type string, not null null"),
+])
+def test_a_wrong_type_is_named_in_the_catalogs_words(project, value, said):
+    """YAML's words (mapping, list) and JSON's (integer, boolean, null), with the value as JSON."""
+    edit(project / "catalog/sections/02-agents.yaml", "  title: Agents\n", f"  title: {value}\n")
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert f"catalog/sections/02-agents.yaml:4:10: section.title: {said}\n" in out, out
+
+
+def test_a_field_with_two_allowed_types_names_both(project):
+    f = project / "catalog/sections/04-execution.yaml"
+    edit(f, "      message: 'The request body is not valid JSON: unexpected end of input.'\n      param: null\n",
+         "      message: 'The request body is not valid JSON: unexpected end of input.'\n      param: [body]\n")
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert 'example.param: must be string or null, not list ["body"]' in out, out
