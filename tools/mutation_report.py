@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -60,8 +61,8 @@ def sample(percent: float, seed: int = 0) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1] == "--sample":
-        print("\n".join(sample(float(argv[2]))))
+    if argv[1] == "--sample":  # MUTATION_SEED: another week, another sample (the workflow's week number)
+        print("\n".join(sample(float(argv[2]), int(os.environ.get("MUTATION_SEED", "0")))))
         return 0
     listed = equivalents(Path(argv[1]))
     status = statuses(Path("mutants"))
