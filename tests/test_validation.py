@@ -269,3 +269,12 @@ def test_a_field_with_two_allowed_types_names_both(project):
          "      message: 'The request body is not valid JSON: unexpected end of input.'\n      param: [body]\n")
     out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
     assert 'example.param: must be string or null, not list ["body"]' in out, out
+
+
+@pytest.mark.parametrize("value", ["[]", "{a: 1}", "3", "null"])
+def test_a_section_id_that_is_no_text_is_one_problem_not_a_crash(project, value):
+    """Found by the property test: a list as section id crashed the former-names rule."""
+    edit(project / "catalog/sections/01-scope-auth.yaml", "  id: scope-auth\n", f"  id: {value}\n")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "catalog/sections/01-scope-auth.yaml:3:7: section.id: must be" in result.stdout, result.stdout

@@ -172,7 +172,8 @@ def fragment_link_problems(files: list[SourceFile], anchors: set[str]) -> list[P
 def former_names_are_free(cat: CatalogFiles) -> Iterator[Problem]:
     """A former name leads to one code: it is no code or section id of today, and no other
     code's former name (its old addresses would lead to two places)."""
-    sections = {src.data["section"].get("id") for src in cat.files if isinstance(src.data.get("section"), dict)}
+    sections = {sec["id"] for src in cat.files
+                if isinstance(sec := src.data.get("section"), dict) and isinstance(sec.get("id"), str)}
     seen: dict[str, tuple[SourceFile, tuple]] = {}
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):
