@@ -142,6 +142,11 @@ def test_changes_page_and_feed_list_the_events_newest_first(built):
     assert [e.title for e in feed.entries[:2]] == [f"{GONE} removed", f"{OLD} renamed to {NEW}"]
     assert feed.entries[0].link.endswith(f"/codes/{GONE}/") and feed.feed.updated.startswith("2026-12-01")
     assert len({e.id for e in feed.entries}) == len(feed.entries) == len(page.select("ul.xem-changes li"))
+    # Where a feed reader goes: the feed itself (rel=self), the Changes page, each code's page.
+    links = {(l.rel, l.type): l.href for l in feed.feed.links}
+    assert links[("self", "application/atom+xml")].endswith("/changes.xml")
+    assert links[("alternate", "text/html")].endswith("/changes/")
+    assert [(l.rel, l.type) for l in feed.entries[0].links] == [("alternate", "text/html")]
 
 
 def test_every_page_announces_the_feed(built):
@@ -260,3 +265,12 @@ def test_a_code_removed_without_replacement_is_said_with_its_date(tmp_path):
     assert said.returncode == 0
     assert said.stdout.splitlines()[0] == phrases.LOOKUP["removed_code"].format(code=gone, date="2026-12-02")
     assert "instead" not in said.stdout.splitlines()[0]
+
+
+def test_the_feed_addresses_hang_under_the_site_address_with_or_without_its_slash(catalog):
+    import feedparser
+    from xemcat.feed import atom_feed
+    for site_url in ("https://docs.example.org/xem", "https://docs.example.org/xem/"):
+        feed = feedparser.parse(atom_feed(catalog, site_url).encode())
+        hrefs = [l.href for l in feed.feed.links] + [l.href for e in feed.entries for l in e.links]
+        assert hrefs and all(h.startswith("https://docs.example.org/xem/") and "//" not in h[8:] for h in hrefs)
