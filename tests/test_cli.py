@@ -367,3 +367,21 @@ def test_usage_errors_say_what_is_wrong_on_stderr_and_exit_2(args, words):
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("usage: xemcat") and words in result.stderr.splitlines()[-1], result.stderr
     assert result.stderr.splitlines()[-1].startswith("xemcat")
+
+
+@pytest.mark.parametrize("args, summary", [
+    (("scan", "."), "xemcat: the catalog is invalid; run `xemcat check`"),
+    (("coverage",), "xemcat: the catalog is invalid; run `xemcat check`"),
+    (("explain", "agent_not_found"), "xemcat: the catalog is invalid; run `xemcat check`"),
+    (("pages", "out"), "xemcat pages: the catalog or a template has problems; nothing was written"),
+])
+def test_a_command_on_an_invalid_catalog_says_why_on_stderr_only(project, args, summary):
+    """Its output stays empty (a pipe or a file gets nothing half-made); the problems, located,
+    and one line of what to do go to stderr; exit 1."""
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    result = xemcat("--catalog", "catalog", *args, cwd=project)
+    assert result.returncode == 1 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("catalog/sections/02-agents.yaml:22:16: codes.agent_not_found.diagnostic.command: ")
+    assert lines[-1] == summary
+    assert not (project / "out").exists()
