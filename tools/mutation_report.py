@@ -24,6 +24,7 @@ from mutmut.stats import status_by_exit_code
 TARGET = 0.90
 # "not checked": mutmut has not run it yet; "no tests": no test calls the function, a survivor.
 NOT_RUN = {"not checked", "check was interrupted by user"}
+KILLED = {"killed", "caught by type check", "timeout"}
 ENTRY = re.compile(r"^(xemcat\.[\w.ǁ]+__mutmut_\d+):\s*(\S.*)$")
 
 
@@ -73,14 +74,15 @@ def main(argv: list[str]) -> int:
         count = per_module.setdefault(module, Counter())
         if word in NOT_RUN:
             count["not run"] += 1
-        elif word in ("killed", "caught by type check", "timeout"):
+        elif word in KILLED:
             count["killed"] += 1
         elif name in listed:
             count["equivalent"] += 1
         else:
             count["survived"] += 1
             unexplained.append(f"{name}: {word}")
-    stale = sorted(n for n in listed if status.get(n) not in ("survived", "no tests"))
+    # An entry stands for a mutant that ran and survived; killed, unrun or gone, it is stale.
+    stale = sorted(n for n in listed if n not in status or status[n] in NOT_RUN | KILLED)
     print(f"{'module':<12} {'killed':>7} {'of':>5} {'score':>7} {'equiv.':>7} {'not run':>8}")
     totals = Counter()
     for module, c in sorted(per_module.items()):
