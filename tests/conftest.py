@@ -10,6 +10,7 @@ import logging
 import http.server
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -86,12 +87,18 @@ def _with_later_changes(env: dict, environ: dict) -> dict:
 
 
 @contextlib.contextmanager
-def _as_command(cwd: Path, env: dict | None, stdin: bytes = b""):
+def _as_command(cwd: Path, env: dict | None, stdin: bytes = b"", timeout: float = 180):
     """This process as a command started in CWD with ENV and STDIN would see it, restored after;
-    yields the buffers behind stdout and stderr (escaped as the xemcat command escapes them)."""
+    yields the buffers behind stdout and stderr (escaped as the xemcat command escapes them).
+    Like run()'s processes, it fails after TIMEOUT seconds: a hang fails the test, not the suite."""
     from xemcat.terminal import SafeStream
     out, err = io.StringIO(), io.StringIO()
     saved = os.getcwd(), dict(os.environ), sys.stdin, sys.stdout, sys.stderr
+
+    def hung(*_):
+        raise TimeoutError(f"still running after {timeout} s")
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         os.chdir(cwd)
         os.environ.clear()
@@ -100,20 +107,23 @@ def _as_command(cwd: Path, env: dict | None, stdin: bytes = b""):
         sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
         yield out, err
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
         cwd_, environ, sys.stdin, sys.stdout, sys.stderr = saved
         os.chdir(cwd_)
         os.environ.clear()
         os.environ.update(environ)
 
 
-def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: bytes = b"") -> subprocess.CompletedProcess:
+def xemcat(*args: str, cwd: Path = ROOT, env: dict | None = None, stdin: bytes = b"",
+           timeout: float = 180) -> subprocess.CompletedProcess:
     """Run the command-line tool the way writers and CI run it, in this process: the same
     argument parsing, working directory, environment, standard input and escaped streams as
     `xemcat` (cli.run), only without a new interpreter, so a test costs milliseconds and a
     mutation tool sees which tests reach which code. A copy of the project runs this tree's
     code; tests that change the copy's code, or need the process itself, use xemcat_process()."""
     from xemcat.cli import main
-    with _as_command(cwd, env, stdin) as (out, err):
+    with _as_command(cwd, env, stdin, timeout) as (out, err):
         try:
             status = main(list(args))
         except SystemExit as exit_:  # argparse's usage errors
