@@ -44,6 +44,32 @@ def _plain(md: str) -> str:
     return " ".join("".join(piece for _, piece in segments(md)).split())
 
 
+def filter_tokens(catalog, code):
+    """What the Error Codes filter matches a row by, from the model: a status documented for
+    another surface is its own token (`404@inference-API`); a fact no source states is `unknown`."""
+    def token(h):
+        scope = catalog.sources[h.source].scope if h.source in catalog.sources else None
+        return f"{h.status}@{scope.replace(' ', '-')}" if scope else str(h.status)
+    return {"http": " ".join(token(h) for h in code.http) or "unknown",
+            "retryable": ("yes" if code.retryable.value else "no") if code.retryable.known else "unknown",
+            "type": code.type.value if code.type.known else "unknown"}
+
+
+def check_filter(page, catalog):
+    """Every row carries its tokens, and the filter offers exactly the tokens the rows carry."""
+    offered = json.loads(page.select_one(".xem-filter")["data-options"])
+    carried = {"http": set(), "retryable": set(), "type": set()}
+    for code in catalog.codes:
+        row = page.select_one(f'tr[data-place="summary"][data-code="{code.code}"]')
+        tokens = filter_tokens(catalog, code)
+        assert {kind: row[f"data-{kind}"] for kind in tokens} == tokens
+        for kind, value in tokens.items():
+            carried[kind].update(value.split())
+    assert {kind: {t for t, _ in options} for kind, options in offered.items()} == carried
+    labels = dict(offered["retryable"])
+    assert labels.get("yes", "Yes") == "Yes" and labels.get("no", "No") == "No"
+
+
 def check_summary_row(row, want):
     cells = {td["data-label"]: td for td in row.find_all("td")}
     code = cells["Code"].find("code")
@@ -101,6 +127,7 @@ def check_site(site, catalog):
     ec = BeautifulSoup((site / "error-codes/index.html").read_text(), "html.parser")
     exported = {c["code"]: c for c in json.loads((site / "catalog.json").read_text())["codes"]}
     lookup = {c["code"]: c for c in json.loads((site / "assets/lookup.json").read_text())["codes"]}
+    check_filter(ec, catalog)
     for code in catalog.codes:
         want = expected(catalog, code)
         check_row(ts.select_one(f'tr[data-place="row"][data-code="{code.code}"]'), want, code)
