@@ -140,7 +140,12 @@ def test_diff_and_breaking_change_gate(project):
     added = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
     diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project)
     assert added.returncode == 0
-    assert diff.returncode == 1  # the new entry is unfinished: diff refuses an invalid catalog
+    # The new entry is unfinished: diff refuses an invalid catalog, located problems and what to
+    # do on stderr, nothing on stdout (a pipe reading the changes gets none rather than wrong ones).
+    assert diff.returncode == 1 and diff.stdout == ""
+    errors = diff.stderr.splitlines()
+    assert errors[0].startswith("catalog/sections/05-approvals.yaml:") and "codes.brand_new." in errors[0]
+    assert errors[-1] == "xemcat diff: a catalog is invalid; fix it first"
     p = project / "catalog/sections/05-approvals.yaml"
     text = p.read_text()
     p.write_text(text[: text.index("\n  - code: brand_new")] + "\n")
@@ -148,6 +153,8 @@ def test_diff_and_breaking_change_gate(project):
     assert diff.returncode == 0
     assert "changed  tool_executor_unavailable: HTTP 503 -> 500  BREAKING" in diff.stdout
     assert "changed  tool_not_mcp_visible: retryable no -> yes  BREAKING" in diff.stdout
+    assert all(line.startswith("changed  ") for line in diff.stdout.splitlines()), diff.stdout  # only changes
+    assert diff.stderr == ""
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
     assert gate.returncode == 1
     assert "codes.tool_executor_unavailable.http: breaking: HTTP 503 -> 500" in gate.stdout
@@ -385,3 +392,38 @@ def test_a_command_on_an_invalid_catalog_says_why_on_stderr_only(project, args, 
     assert lines[0].startswith("catalog/sections/02-agents.yaml:22:16: codes.agent_not_found.diagnostic.command: ")
     assert lines[-1] == summary
     assert not (project / "out").exists()
+
+
+def test_diff_without_changes_says_so_in_one_line(project):
+    _repo(project)
+    diff = xemcat("--catalog", "catalog", "diff", "HEAD", "--exit-code", cwd=project)
+    assert (diff.returncode, diff.stdout, diff.stderr) == (0, "no code changes since HEAD\n", "")
+
+
+def test_a_base_revision_whose_catalog_does_not_parse_is_named_not_compared(project):
+    """The base is what cannot be read: `diff` stops with exit 2 (not 1, which means the working
+    catalog is wrong), and the gate reports it as one problem at the catalog directory."""
+    f = project / "catalog/sections/05-approvals.yaml"
+    good = f.read_text()
+    f.write_text(good + "  - code: [unclosed\n")
+    _repo(project)
+    f.write_text(good)
+    diff = xemcat("--catalog", "catalog", "diff", "HEAD", cwd=project)
+    assert diff.returncode == 2 and diff.stdout == ""
+    assert diff.stderr.startswith("xemcat diff: error: cannot compare with HEAD: its catalog does not parse (")
+    assert len(diff.stderr.splitlines()) == 1
+    gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
+    assert gate.returncode == 1
+    assert gate.stdout.startswith("catalog:1:1: (against): cannot compare with HEAD: its catalog does not parse ("), \
+        gate.stdout
+
+
+@pytest.mark.parametrize("args, status, message", [
+    (("check", "nosuch.yaml"), 2, "xemcat: error: no such file: nosuch.yaml"),
+    (("explain",), 2, "xemcat explain: error: give a CODE, - (read standard input) or --list"),
+    (("check",), 0, "catalog OK"),
+])
+def test_what_a_command_says_about_itself_is_one_line_on_stderr(args, status, message):
+    """Messages about the run, not its results: stdout stays for what a program reads."""
+    result = xemcat(*args)
+    assert (result.returncode, result.stdout, result.stderr) == (status, "", message + "\n")

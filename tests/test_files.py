@@ -124,11 +124,71 @@ def test_fmt_keeps_the_mode_and_touches_only_regular_catalog_files(project, tmp_
     os.mkfifo(fifo)
     outside = project / "mkdocs.yml"
     before = outside.read_text()
-    for target, words in ((fifo, "not a regular file"), ("/dev/zero", "not a regular file"),
-                          (outside, "outside the catalog directory")):
+    notes = project / "catalog/sections/notes.txt"
+    notes.write_text("section:\n")
+    for target, shown, why in ((fifo, "catalog/sections/pipe.yaml", "not a regular file"),
+                               ("/dev/zero", "/dev/zero", "not a regular file"),
+                               (outside, "mkdocs.yml", "it is outside the catalog directory (catalog)"),
+                               (notes, "catalog/sections/notes.txt", "not a .yaml or .yml file")):
         result = xemcat("--catalog", "catalog", "fmt", str(target), cwd=project)  # a hang fails through the timeout
-        assert result.returncode == 1 and words in result.stderr and "Traceback" not in result.stderr
-    assert outside.read_text() == before
+        assert (result.returncode, result.stdout, result.stderr) == (1, "", f"{shown}: not formatted: {why}\n")
+    assert outside.read_text() == before and notes.read_text() == "section:\n"
+
+
+def _unformatted(project):
+    """Two catalog files out of canonical order (a key moved before `code`)."""
+    files = [project / "catalog/sections/05-approvals.yaml", project / "catalog/sections/02-agents.yaml"]
+    for f in files:
+        text = f.read_text()
+        i = text.index("  - code: ")
+        line_end = text.index("\n", i) + 1
+        nxt = text.index("\n", line_end) + 1  # the entry's second line, a one-line field
+        f.write_text(text[:i] + "  - " + text[line_end + 4:nxt] + "    " + text[i + 4:line_end] + text[nxt:])
+    return files
+
+
+def test_fmt_goes_on_past_a_file_it_cannot_write_and_says_why(project, monkeypatch):
+    from xemcat import fmt
+    first, second = _unformatted(project)
+    before = first.read_text()
+    real = fmt.write_atomic
+
+    def full_disk_for_first(path, text):
+        if path.name == first.name:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(path, text)
+    monkeypatch.setattr(fmt, "write_atomic", full_disk_for_first)
+    result = xemcat("--catalog", "catalog", "fmt", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr == f"catalog/sections/{first.name}: not formatted: cannot write: {os.strerror(errno.ENOSPC)}\n"
+    assert result.stdout == f"formatted catalog/sections/{second.name}\n"  # the next file was still done
+    assert first.read_text() == before
+
+
+def test_fmt_reports_a_file_it_cannot_format_in_one_line(project, monkeypatch):
+    """A file changed between the check and the rewrite (or a formatter bug): one line per file."""
+    from xemcat import fmt
+    first, _ = _unformatted(project)
+
+    def refuses(text, schema):
+        raise ValueError("cannot format\n  this part")
+    monkeypatch.setattr(fmt, "format_text", refuses)
+    result = xemcat("--catalog", "catalog", "fmt", str(first.relative_to(project)), cwd=project)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"catalog/sections/{first.name}: not formatted: cannot format this part\n"
+
+
+def test_the_formatter_refuses_to_change_data(monkeypatch):
+    """Its safety net: a normalisation that lost a value raises, and the message asks for a report."""
+    from xemcat import fmt
+    schema = json.loads((ROOT / "catalog/schema.json").read_text())
+
+    def loses_a_value(data, orders, depth):
+        data.pop("extra", None)
+    monkeypatch.setattr(fmt, "_normalise", loses_a_value)
+    with pytest.raises(ValueError, match=r"^formatting would change the data or lose a comment; file left "
+                                         r"untouched \(please report\)$"):
+        fmt.format_text("section:\n  id: x\nextra: 1\n", schema)
 
 
 def test_a_failed_write_leaves_the_file_and_no_temporary(tmp_path, monkeypatch):

@@ -4,6 +4,7 @@ Each check is also shown to fail, on a deliberately broken copy of the built sit
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlparse
@@ -76,7 +77,13 @@ def test_a_dropped_code_is_reported(site_copy, catalog):
 def test_sitecheck_command(site_copy):
     ok = xemcat("sitecheck", str(site_copy), "--site-url", SITE_URL)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert "external:" in ok.stderr
+    # Nothing broken: stdout (the problems) is empty; the summary and the external links, which
+    # are listed to be checked online, are stderr.
+    assert ok.stdout == ""
+    summary, *external = ok.stderr.splitlines()
+    assert re.fullmatch(r"checked \d+ links on \d+ pages; 0 broken; (\d+) external:", summary)
+    assert len(external) == int(summary.split("; ")[2].split()[0]) > 0
+    assert all(re.fullmatch(r"  https://\S+  \(on \d+ page\(s\)\)", line) for line in external), external
     page = site_copy / "index.html"
     page.write_text(page.read_text().replace('href="troubleshooting/"', 'href="troubleshootin/"', 1))
     bad = xemcat("sitecheck", str(site_copy), "--site-url", SITE_URL)

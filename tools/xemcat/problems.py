@@ -60,8 +60,10 @@ def format_problems(problems: list[Problem], fmt: str = "text") -> str:
 
 
 def display(path: Path) -> str:
-    """A path as shown to the writer: relative to the working directory where possible."""
+    """A path as shown to the writer: relative to the working directory when it is inside it,
+    otherwise absolute (`/dev/zero`, not a chain of `../` that depends on where the writer is)."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # a different drive on Windows
-        return str(path)
+        return os.path.abspath(path)
+    return os.path.abspath(path) if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
