@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 
@@ -147,6 +148,11 @@ def test_changes_page_and_feed_list_the_events_newest_first(built):
     assert links[("self", "application/atom+xml")].endswith("/changes.xml")
     assert links[("alternate", "text/html")].endswith("/changes/")
     assert [(l.rel, l.type) for l in feed.entries[0].links] == [("alternate", "text/html")]
+    # The feed's own page link states its type (feedparser would fill in text/html if it did not).
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring((site / "changes.xml").read_bytes())
+    assert {(l.get("rel"), l.get("type")) for l in root.findall(f"{atom}link")} == \
+        {("self", "application/atom+xml"), ("alternate", "text/html")}
 
 
 def test_every_page_announces_the_feed(built):

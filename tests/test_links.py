@@ -100,6 +100,12 @@ def test_catalog_json_contract(site, catalog):
     assert entry["diagnostic"] == {"command": "xeroctl exec tools", "text": "xeroctl exec tools"}
     unknown = next(c for c in data["codes"] if c["code"] == "billing_delinquent")
     assert unknown["http"] == [] and unknown["retryable"] is None and unknown["type"] is None
+    # Each envelope type: its statuses and what to do without a code, as the catalog has them.
+    assert [(t["type"], t["when_code_missing"], t["advice_basis"], [h["status"] for h in t["http"]])
+            for t in data["envelope_types"]] == [(t.type, t.when_code_missing, t.advice_basis,
+                                                  [h.status for h in t.http]) for t in catalog.envelope_types]
+    assert all(set(c["type"] for c in data["codes"] if c["code"] in t["codes"]) <= {t["type"]}
+               for t in data["envelope_types"])
     assert json.loads((site / "schema.json").read_text())["$schema"].endswith("2020-12/schema")
 
 

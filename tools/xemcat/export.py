@@ -27,7 +27,7 @@ FORMAT_VERSION = 1
 
 
 def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str],
-                     published: bool = False) -> dict[str, Any]:
+                     published: bool) -> dict[str, Any]:
     base = base_url if base_url.endswith("/") else base_url + "/"
     error_codes = base + page_urls["error_codes"]
     scope = catalog.scope
@@ -78,5 +78,5 @@ def catalog_document(catalog: Catalog, base_url: str, page_urls: dict[str, str],
     }
 
 
-def catalog_json(catalog: Catalog, base_url: str, page_urls: dict[str, str], published: bool = False) -> str:
+def catalog_json(catalog: Catalog, base_url: str, page_urls: dict[str, str], published: bool) -> str:
     return json.dumps(catalog_document(catalog, base_url, page_urls, published), indent=2, ensure_ascii=False) + "\n"

@@ -130,10 +130,10 @@ def relative_url(target: str, from_page: str) -> str:
     return rel
 
 
-def links_from(page: PageSpec | str) -> dict[str, str]:
-    """Every page's (and catalog.json's) URL as seen from one page (a spec, or a registry id):
-    the templates' `links`. `links.codes` + CODE + "/" is a code's page."""
-    here = page_url((PAGE[page] if isinstance(page, str) else page).file)
+def links_from(page: PageSpec) -> dict[str, str]:
+    """Every page's (and catalog.json's) URL as seen from one page: the templates' `links`.
+    `links.codes` + CODE + "/" is a code's page."""
+    here = page_url(page.file)
     links = {p.id: relative_url(page_url(p.file), here) for p in PAGES}
     links.update({pid: relative_url(page_url(file), here) for pid, file in HAND_WRITTEN.items()})
     links["catalog_json"] = relative_url(CATALOG_JSON, here)
