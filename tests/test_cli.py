@@ -157,7 +157,8 @@ def test_diff_and_breaking_change_gate(project):
     assert diff.stderr == ""
     gate = xemcat("--catalog", "catalog", "check", "--against", "HEAD", cwd=project)
     assert gate.returncode == 1
-    assert "codes.tool_executor_unavailable.http: breaking: HTTP 503 -> 500" in gate.stdout
+    assert "codes.tool_executor_unavailable.http: breaking: HTTP 503 -> 500 since HEAD; clients switch on this " \
+        "code. Mark it with `breaking_change: {date, reason}` or add a new code and deprecate this one" in gate.stdout
     # Located at the changed field, not at the code's name.
     line = int(re.search(r"04-execution.yaml:(\d+):\d+: codes.tool_executor_unavailable.http", gate.stdout).group(1))
     assert re.match(r"(http:|- status: 500)", f.read_text().splitlines()[line - 1].strip())
@@ -427,3 +428,14 @@ def test_what_a_command_says_about_itself_is_one_line_on_stderr(args, status, me
     """Messages about the run, not its results: stdout stays for what a program reads."""
     result = xemcat(*args)
     assert (result.returncode, result.stdout, result.stderr) == (status, "", message + "\n")
+
+
+def test_diff_reads_the_catalogs_repository_from_anywhere(project, tmp_path):
+    """Git runs in the catalog's repository, not in the writer's working directory."""
+    _repo(project)
+    edit(project / "catalog/sections/04-execution.yaml", "      - status: 503\n", "      - status: 500\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    diff = xemcat("--catalog", str(project / "catalog"), "diff", "HEAD", cwd=elsewhere)
+    assert (diff.returncode, diff.stderr) == (0, "")
+    assert diff.stdout == "changed  tool_executor_unavailable: HTTP 503 -> 500  BREAKING\n"

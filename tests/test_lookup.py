@@ -310,3 +310,33 @@ def test_numbers_in_a_paste_are_read_as_the_box_reads_them(catalog):
     for constant in ("NaN", "Infinity", "-Infinity"):
         found = interpret('{"error": {"code": "rate_limit_exceeded", "retry_after": %s}}' % constant, data)
         assert found.code == "rate_limit_exceeded" and "retry_after" not in found.retry, constant
+
+
+def test_interpreting_what_is_ambiguous_gives_candidates_not_a_guess(catalog):
+    """Two codes named in one paste, or a message that fits two codes equally: both are offered,
+    none is chosen, and the answer says how many it saw."""
+    from xemcat.lookup import index, interpret, words
+    data = index(catalog)
+    first, second = catalog.codes[0], catalog.codes[1]
+    both = interpret(f"saw {first.code} and then {second.code} in the log", data)
+    assert both.code is None and both.candidates[:2] == [first.code, second.code]
+    assert any("2" in note for note in both.notes), both.notes
+    tied = interpret(" ".join(words(first.example_message) + words(second.example_message)), data)
+    assert tied.code is None and {first.code, second.code} <= set(tied.candidates)
+
+
+def test_a_type_that_is_not_text_is_not_reported_as_an_unknown_type(catalog):
+    from xemcat.lookup import index, interpret
+    data = index(catalog)
+    found = interpret(json.dumps({"error": {"message": "?", "type": 7, "code": None}}), data)
+    unknown = interpret(json.dumps({"error": {"message": "?", "type": "no_such_type", "code": None}}), data)
+    assert unknown.notes and any("no_such_type" in n for n in unknown.notes)  # the wording is the same phrase
+    assert not any("7" in n for n in found.notes) and found.type is None
+
+
+def test_the_look_up_index_carries_the_correlation_header_advice(catalog):
+    from xemcat.lookup import index
+    header = index(catalog)["correlation_header"]
+    assert header["name"] == catalog.correlation_header["name"]
+    assert "".join(piece for _, piece in header["advice"]) == \
+        "".join(piece for _, piece in segments(catalog.correlation_header["advice"])) != ""
