@@ -278,3 +278,56 @@ def test_a_section_id_that_is_no_text_is_one_problem_not_a_crash(project, value)
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "catalog/sections/01-scope-auth.yaml:3:7: section.id: must be" in result.stdout, result.stdout
+
+
+def test_a_quoted_value_is_json_as_written_and_cut_only_past_60_characters():
+    """Problem messages quote the writer's value: non-ASCII as typed, a YAML date as its text,
+    and a long value cut with `...` to keep the message on one line."""
+    import datetime
+    from xemcat.problems import shown_value
+    assert shown_value("Zugriff verweigert: ä") == '"Zugriff verweigert: ä"'
+    assert shown_value(datetime.date(2026, 11, 29)) == '"2026-11-29"'
+    exactly = "x" * 58  # 60 characters with its quotes
+    assert shown_value(exactly) == f'"{exactly}"'
+    assert shown_value(exactly + "y") == f'"{exactly[:56]}...'
+    assert len(shown_value("z" * 500)) == 60
+
+
+AGENT = "    http: unknown\n    retryable: unknown\n    type: unknown\n    action: >-\n      Check the agent"
+
+
+@pytest.mark.parametrize("old, new, said", [
+    (AGENT, AGENT.replace("http: unknown", "http: 5"),
+     "15:11: codes.agent_not_found.http: must be `unknown` or a list, not 5"),
+    (AGENT, AGENT.replace("http: unknown", "http: []"), "15:11: codes.agent_not_found.http: must not be an empty list"),
+    (AGENT, AGENT.replace("retryable: unknown", "retryable: {value: 'no', source: error-codes}"),
+     '16:24: codes.agent_not_found.retryable.value: must be of type boolean, not string "no"'),
+    ("  title: Agents\n", '  title: "Age\\u2028nts"\n',
+     "4:10: section.title: contains the control character U+2028 (Line Separator); this field is one line of plain text"),
+    ("section:\n  id: agents\n  title: Agents\n", "sectio:\n  id: agents\n  title: Agents\n",
+     "11:1: codes: a file with `codes` also needs `section`"),
+    ("codes:\n  - code: agent_not_found\n", "codes:\n  - {}\n  - code: agent_not_found\n",
+     "12:5: codes[0].code: missing required field `code` (the entry has: no fields)"),
+    ("      command: xeroctl agents\n", "      command: 'xeroctl  agents'\n",
+     '22:16: codes.agent_not_found.diagnostic.command: "xeroctl  agents" is not valid here: a command starting '
+     "with `xeroctl`, words separated by single spaces"),
+])
+def test_each_schema_failure_is_one_problem_in_the_writers_words(project, old, new, said):
+    """What the schema refuses, said once, at the value, without JSON Schema's vocabulary."""
+    edit(project / "catalog/sections/02-agents.yaml", old, new)
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1 and f"catalog/sections/02-agents.yaml:{said}" in lines, result.stdout
+    place = ": ".join(said.split(": ")[:2]) + ": "
+    if "xeroctl" not in said:  # a malformed command is also not in the registry: a second problem, its own
+        assert sum(line.startswith(f"catalog/sections/02-agents.yaml:{place}") for line in lines) == 1, result.stdout
+
+
+def test_a_schema_keyword_without_a_worded_explanation_still_says_jsonschemas_words(project):
+    """A keyword added to the schema before xemcat has words for it is reported, not dropped."""
+    schema = project / "catalog/schema.json"
+    data = json.loads(schema.read_text())
+    data["$defs"]["errorCode"]["properties"]["code"]["maxLength"] = 5
+    schema.write_text(json.dumps(data))
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    assert "codes.agent_not_found.code: 'agent_not_found' is too long" in out, out

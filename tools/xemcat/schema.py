@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from .loader import SourceFile, describe_path
 from .problems import Problem, shown_value as _json
-from .vocabulary import did_you_mean, resolve_ref
+from .vocabulary import did_you_mean, refused_character, resolve_ref
 
 
 class SchemaUnusable(Exception):
@@ -182,11 +181,10 @@ _PATTERN_HINTS = {
 
 def _pattern(src: SourceFile, error: Any, path: tuple, root: dict) -> Iterator[Problem]:
     value, pattern = error.instance, error.validator_value
-    if value.startswith("TODO"):
-        return  # a placeholder left by `xemcat new`: the placeholder rule reports it, once
-    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in value):
-        yield src.problem(path, f"{_json(value)} contains a line break or control character; "
-                                "this field is one line of plain text")
+    key = next((k for k in reversed(path) if isinstance(k, str)), None)  # a list's items: the list's key
+    if value.startswith("TODO") or refused_character(key, value):
+        # A placeholder left by `xemcat new`, or a control or invisible character: a rule
+        # reports each once, naming the character (validate.text_is_printable).
         return
     hint = _PATTERN_HINTS.get(pattern) or ("a command starting with `xeroctl`, words separated by single spaces"
                                            if pattern.startswith("^xeroctl") else None)
@@ -216,6 +214,9 @@ _EXPLAIN: dict[str, Callable[[SourceFile, Any, tuple, dict], Iterator[Problem]]]
     "minimum": _say(_not_a_status),
     "maximum": _say(_not_a_status),
     "minLength": _say(lambda e: "must not be empty"),
+    "minItems": _say(lambda e: "must not be an empty list"),
+    "minProperties": _say(lambda e: "must not be an empty mapping"),
+    "uniqueItems": _say(lambda e: f"lists the same value twice: {_json(e.instance)}"),
     "propertyNames": _say(lambda e: f"invalid name: {e.message}"),
 }
 
@@ -255,7 +256,8 @@ def _or(types: Any) -> str:
 
 
 def _kind(value: Any) -> str:
+    # No float: the loader reads `1.5` as text and says so (the catalog's numbers are whole).
     return {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "integer",
-            float: "number", type(None): "null"}.get(type(value), type(value).__name__)
+            type(None): "null"}.get(type(value), type(value).__name__)
 
 

@@ -15,8 +15,8 @@ from typing import Any, Callable, Iterator
 from . import text
 from .loader import SourceFile, describe_path, line_col
 from .problems import Problem, shown_value as _json
-from .terminal import unsafe
-from .vocabulary import CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, did_you_mean, matching_form, shell_problem
+from .vocabulary import (CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, did_you_mean, matching_form,
+                         refused_character, shell_problem)
 
 
 @dataclass
@@ -334,8 +334,7 @@ def text_is_printable(cat: CatalogFiles) -> Iterator[Problem]:
     zero-width characters: text that reads differently from what it is); only prose may break
     lines, as YAML folding does."""
     for src, path, key, value in cat.strings:
-        allowed = "\t\n" if key in TEXT_KEYS else ""
-        if value.isprintable() or not (bad := next((c for c in value if c not in allowed and unsafe(c)), None)):
+        if value.isprintable() or not (bad := refused_character(key, value)):
             continue
         kind = "prose" if key in TEXT_KEYS else "one line of plain text"
         what = "control" if unicodedata.category(bad) in ("Cc", "Zl", "Zp") else "invisible formatting"

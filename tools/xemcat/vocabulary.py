@@ -1,11 +1,14 @@
 """Words the catalog's commands share: which blocks exist, which keys hold prose, what a command
-form matches, how the schema refers to itself. Depends on nothing else in xemcat."""
+form matches, how the schema refers to itself. Depends only on terminal (which characters a
+screen acts on rather than shows)."""
 
 from __future__ import annotations
 
 import functools
 import re
 from typing import Any, Iterable
+
+from .terminal import unsafe
 
 # Blocks that must appear exactly once in the whole catalog, whichever file holds them.
 SINGLETONS = ("sources", "identifiers", "envelope", "correlation_header", "rate_limit_extras",
@@ -15,6 +18,14 @@ TEXT_KEYS = frozenset({"description", "action", "note", "when", "when_code_missi
                        "advice", "meaning", "reason"})
 # A backticked snake_case word in prose: a reference to a code (or a listed identifier).
 CODE_REF = re.compile(r"`([a-z][a-z0-9_]*_[a-z0-9_]*)`")
+
+
+def refused_character(key: Any, value: str) -> str | None:
+    """The first character of a catalog string under ``key`` that it may not hold: a control or
+    invisible formatting character (text that reads differently from what it is). Only prose
+    (TEXT_KEYS) may break lines and hold tabs, as YAML folding does."""
+    allowed = "\t\n" if key in TEXT_KEYS else ""
+    return next((c for c in value if c not in allowed and unsafe(c)), None)
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
