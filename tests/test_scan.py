@@ -182,6 +182,15 @@ def test_the_catalogs_scan_block_chooses_the_patterns(router, project):
     out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
     codes = {f["code"] for f in json.loads(out.stdout) if f["kind"] == "undocumented"}
     assert codes == {"macro_code"}  # the TypeScript code is not looked for any more
+    go = {line.split('"')[1] for line in (router / "go/errors.go").read_text().splitlines()}
+    unused = {f["code"] for f in json.loads(out.stdout) if f["kind"] == "unused"}
+    assert go and not go & unused  # the Go preset named in the block is used
+    # Patterns alone: no preset at all (a router with its own shapes).
+    (project / "catalog/scan.yaml").write_text("scan:\n  patterns: ['\\bE\\(\"(?P<code>[a-z_]+)\"\\)']\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    found = json.loads(out.stdout)
+    assert {f["code"] for f in found if f["kind"] == "undocumented"} == {"macro_code"}
+    assert go <= {f["code"] for f in found if f["kind"] == "unused"}
     (project / "catalog/scan.yaml").write_text("scan:\n  patterns: ['no group here']\n")
     out = xemcat("--catalog", "catalog", "check", cwd=project)
     assert out.returncode == 1 and "scan.yaml:2" in out.stdout
@@ -282,3 +291,71 @@ def test_deprecated_former_names_and_sarif_levels(router, project):
     out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
     found = {(f["kind"], f["code"]) for f in json.loads(out.stdout)}
     assert ("unused", "agent_gone") not in found and ("undocumented", "agent_not_found") not in found
+
+
+def test_ripgrep_is_the_one_beside_python_or_else_on_path(tmp_path, monkeypatch):
+    import sys
+    from xemcat import scan as scanning
+    real = scanning.ripgrep()
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))  # no rg beside this "Python"
+    on_path = tmp_path / "bin"
+    on_path.mkdir()
+    (on_path / "rg").symlink_to(real)
+    monkeypatch.setenv("PATH", str(on_path))
+    assert scanning.ripgrep() == str(on_path / "rg")
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(scanning.ScanError, match=r"^ripgrep \(rg\) is not installed; `pip install ripgrep` provides it$"):
+        scanning.ripgrep()
+
+
+def _fake_ripgrep(tmp_path, monkeypatch, out: bytes, err: str):
+    """ripgrep replaced by a script that prints OUT, says ERR and exits 2 (an error)."""
+    from xemcat import scan as scanning
+    (tmp_path / "out").write_bytes(out)
+    (tmp_path / "err").write_text(err)
+    fake = tmp_path / "rg"
+    fake.write_text(f"#!/bin/sh\ncat '{tmp_path}/out'\ncat '{tmp_path}/err' >&2\nexit 2\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(scanning, "ripgrep", lambda: str(fake))
+
+
+def test_when_ripgrep_fails_the_scan_stops_with_its_words(router, tmp_path, monkeypatch):
+    long = "rg: " + "x" * 400
+    _fake_ripgrep(tmp_path, monkeypatch, b"", long)
+    out = scan(str(router))
+    assert (out.returncode, out.stdout) == (2, "")
+    assert out.stderr == f"xemcat scan: error: ripgrep failed: {long[:300]}\n"
+
+
+def test_a_file_ripgrep_could_not_read_is_a_warning_and_the_rest_is_scanned(router, tmp_path, monkeypatch):
+    match = b"go/errors.go\x001:" + b'return Error{Code: "brand_new_code", Message: msg}\n'
+    _fake_ripgrep(tmp_path, monkeypatch, match, "rg: secret.go: Permission denied (os error 13)\n")
+    out = scan(str(router), "--format", "json")
+    assert out.returncode == 1
+    assert "xemcat scan: warning: rg: secret.go: Permission denied (os error 13)\n" in out.stderr
+    assert "brand_new_code" in [f["code"] for f in json.loads(out.stdout)]
+
+
+def test_each_finding_says_what_to_do_about_it(router, project):
+    """unused: mark it removed or teach the scan; a deprecated code no longer sent: a note, with
+    its own rule in SARIF."""
+    from test_facts import DEPRECATED
+    section = project / "catalog/sections/06-lifecycle.yaml"
+    section.write_text(section.read_text() + DEPRECATED)
+    out = xemcat("--catalog", "catalog", "scan", str(router), "--format", "json", cwd=project)
+    said = {f["code"]: f["message"] for f in json.loads(out.stdout)}
+    assert said[LEFT_OUT] == (f"`{LEFT_OUT}` is documented but the source never emits it: mark it `removed`, "
+                              "or extend `scan:` in the catalog if the router builds it another way")
+    assert said["invocation_gone"] == ("`invocation_gone` (deprecated) is no longer found in the source; mark it "
+                                       "`removed` once no supported router sends it")
+    sarif = json.loads(xemcat("--catalog", "catalog", "scan", str(router), "--format", "sarif", cwd=project).stdout)
+    rules = {r["id"]: r["shortDescription"]["text"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["note"] == "A deprecated code is no longer emitted"
+    assert {r["ruleId"]: r["level"] for r in sarif["runs"][0]["results"]}["note"] == "note"
+
+
+def test_a_catalog_file_that_is_not_utf8_stops_the_scan_with_its_place(router, project):
+    (project / "catalog/sections/99-latin1.yaml").write_bytes("section:\n  title: caf\xe9\n".encode("latin-1"))
+    out = xemcat("--catalog", "catalog", "scan", str(router), cwd=project)
+    assert out.returncode == 1 and out.stdout == "" and "Traceback" not in out.stderr
+    assert out.stderr.startswith("catalog/sections/99-latin1.yaml:2:"), out.stderr
