@@ -85,13 +85,13 @@ def test_serve_shows_problems_then_recovers(server):
     assert "Catalog has problems" not in body and "xem-problems-banner" not in body
 
 
-def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(project, tmp_path):
+def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(project, tmp_path, site):
     """What each `mkdocs serve` rebuild does with an invalid catalog, in this process (the test
     above watches the server itself): it builds, generated pages list the problems, the others
     carry a banner naming the first, and Contributing keeps its field reference."""
     edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n",
          "command: xeroctl agents doctor\n")
-    site = tmp_path / "site"
+    good, site = site, tmp_path / "site"
     result = mkdocs_build(project, site, command="serve")
     assert result.returncode == 0, result.stderr
     problem = next(l for l in result.stderr.splitlines() if "catalog/sections/02-agents.yaml:" in l)
@@ -100,11 +100,22 @@ def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(pro
     for page in ("troubleshooting", "error-codes", "changes", "."):
         article = BeautifulSoup((site / page / "index.html").read_text(), "html.parser").find("article")
         assert article.find("h1").get_text(strip=True) == "Catalog has problems", page
+        assert article.find("h1")["id"] == "catalog-has-problems"
+        said = article.find("h1").find_next_sibling()
+        assert "failure" in said["class"] and not article.find("h1").next_sibling.strip(), page  # nothing between
+        assert " ".join(said.get_text(" ").split()) == (
+            "The catalog is invalid, so this page could not be generated Fix these and save; the preview reloads "
+            "on its own. mkdocs build refuses to build until then."), page
         assert article.select_one(".admonition.failure .admonition-title").get_text() == (
             "The catalog is invalid, so this page could not be generated"), page
         assert article.find("pre").get_text().strip() == problem.split("-  ", 1)[1], page  # the problem, as logged
     contributing = (site / "contributing/index.html").read_text()
     assert 'id="fields"' in contributing and "Catalog has problems" not in contributing
+    # Both field references, as a good build has them: what a writer fixing the catalog reads.
+    def field_tables(html):
+        return [" ".join(t.get_text(" ").split()) for t in BeautifulSoup(html, "html.parser").select("table.xem-fields")]
+    assert field_tables(contributing) == field_tables((good / "contributing/index.html").read_text())
+    assert len(field_tables(contributing)) == 2 and all(len(t) > 500 for t in field_tables(contributing))
     banner = (site / "performance/index.html").read_text()
     assert "The catalog has 1 problem(s)" in banner and "xem-problems-banner" in banner
     assert mkdocs_build(project, tmp_path / "refused").returncode == 1  # `mkdocs build` refuses

@@ -300,12 +300,13 @@ def render_problems_page(spec: PageSpec, problems: list[Problem]) -> RenderedPag
     """What the preview shows in place of a generated page while the catalog is invalid."""
     listing = "\n".join(str(p) for p in problems)
     record = _PageRecord()
-    record.heading(1, "catalog-has-problems", "Catalog has problems")
+    anchor, title = "catalog-has-problems", "Catalog has problems"
+    record.heading(1, anchor, title)
     page_html = Markup(
-        '<h1 id="catalog-has-problems">Catalog has problems</h1>\n'
+        '<h1 id="{}">{}</h1>\n'
         '<div class="admonition failure">\n'
         '<p class="admonition-title">The catalog is invalid, so this page could not be generated</p>\n'
         "<p>Fix these and save; the preview reloads on its own. <code>mkdocs build</code> refuses to "
         "build until then.</p>\n</div>\n"
-        '<div class="highlight"><pre><span></span><code>{}</code></pre></div>\n').format(listing)
+        '<div class="highlight"><pre><span></span><code>{}</code></pre></div>\n').format(anchor, title, listing)
     return record.page(spec, str(page_html))
