@@ -106,3 +106,14 @@ def test_every_documented_status_finds_its_codes_in_the_top_five(search_page, ca
 @pytest.mark.parametrize("query", ["x-request-id", "request id", "X-Request-ID"])
 def test_request_id_finds_the_correlation_advice_first(search_page, query):
     assert hits(search_page, query)[0] == "troubleshooting#request-id"
+
+
+def test_each_troubleshooting_row_is_found_by_its_code_with_its_statuses(site, catalog):
+    """The search result of a Troubleshooting row is titled with the code and the HTTP statuses
+    the catalog states, so an operator sees which one it is before opening it."""
+    import json
+    docs = {d["location"]: d for d in json.loads((site / "search/search_index.json").read_text())["docs"]}
+    for code in catalog.codes:
+        title = docs[f"troubleshooting/#{code.code}"]["title"]
+        statuses = " / ".join(str(h.status) for h in code.http)
+        assert title == f"<code>{code.code}</code>" + (f" · HTTP {statuses}" if statuses else ""), title
