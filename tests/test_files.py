@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -231,3 +232,35 @@ def test_new_refuses_when_the_section_comes_after_the_codes(project):
     result = xemcat("--catalog", "catalog", "new", "brand_new_code", "--section", "approvals", cwd=project)
     assert result.returncode == 1 and "cannot append" in result.stderr
     assert f.read_bytes() == before
+
+
+@pytest.mark.parametrize("code, section, said", [
+    ("Bad-Code", "agents", "`Bad-Code` is not a valid code (lower-case letters, digits and _, starting with a letter)"),
+    ("brand_new", "zzzz", "no section `zzzz` (sections: scope-auth, agents, workspaces-models, execution, approvals, "
+                          "lifecycle)"),
+    ("brand_new", "agent", "no section `agent`; did you mean `agents`? (sections: scope-auth, agents, "
+                           "workspaces-models, execution, approvals, lifecycle)"),
+])
+def test_new_says_what_is_wrong_with_its_arguments_in_one_line(project, code, section, said):
+    result = xemcat("--catalog", "catalog", "new", code, "--section", section, cwd=project)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", f"xemcat new: error: {said}\n")
+
+
+def test_new_refuses_a_file_where_the_entry_would_break_the_yaml(project):
+    f = project / "catalog/sections/02-agents.yaml"
+    text = f.read_text()
+    f.write_text(text[:text.index("codes:")] + "codes: []")  # flow style, and no final newline
+    before = f.read_bytes()
+    result = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "agents", cwd=project)
+    assert result.returncode == 1 and f.read_bytes() == before
+    assert result.stderr.startswith("xemcat new: error: cannot append `brand_new` to catalog/sections/02-agents.yaml "
+                                    "safely: the result would not be valid YAML. Nothing was changed")
+
+
+def test_new_appends_to_a_file_without_a_final_newline(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    f.write_text(f.read_text().rstrip("\n"))
+    result = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
+    assert result.returncode == 0, result.stderr
+    line = int(re.search(r"05-approvals.yaml:(\d+);", result.stdout).group(1))
+    assert f.read_text().splitlines()[line - 1] == "  - code: brand_new"

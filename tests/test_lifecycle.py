@@ -280,3 +280,21 @@ def test_the_feed_addresses_hang_under_the_site_address_with_or_without_its_slas
         feed = feedparser.parse(atom_feed(catalog, site_url).encode())
         hrefs = [l.href for l in feed.feed.links] + [l.href for e in feed.entries for l in e.links]
         assert hrefs and all(h.startswith("https://docs.example.org/xem/") and "//" not in h[8:] for h in hrefs)
+
+
+def test_an_address_of_a_former_name_resolves_through_its_redirect_page(built):
+    """What the published-address check relies on: a former name's page is followed to the
+    code's page once, and the fragment is looked for there."""
+    from xemcat.sitecheck import unresolved
+    _, site = built
+    assert unresolved(site, [f"codes/{OLD}/", f"codes/{OLD}/#facts", f"codes/{NEW}/#facts"]) == []
+    assert unresolved(site, [f"codes/{OLD}/#no-such-part"]) == [
+        (f"codes/{OLD}/#no-such-part", 'no element with id "no-such-part" on the page')]
+
+
+def test_a_page_that_is_not_utf8_is_still_read(tmp_path):
+    from xemcat.sitecheck import parse_page
+    page = tmp_path / "index.html"
+    page.write_bytes(b'<html><body><h2 id="kept">caf\xe9</h2><a href="x/">x</a></body></html>')
+    parsed = parse_page(page)
+    assert "kept" in parsed.ids and parsed.links

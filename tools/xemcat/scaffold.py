@@ -14,7 +14,7 @@ from pathlib import Path
 from .catalog import check_catalog
 from .fmt import write_atomic
 from .loader import load_text
-from .vocabulary import closest
+from .vocabulary import did_you_mean
 
 SKELETON = """
   - code: {code}
@@ -64,10 +64,8 @@ def add_code(catalog_dir: Path, code: str, section_id: str) -> int:
                 print(f"xemcat new: error: `{code}` already exists at {src.display}:{line}:{col}", file=sys.stderr)
                 return 1
     if section_id not in sections:
-        hint = closest(section_id, sections)
-        print(f"xemcat new: error: no section `{section_id}`"
-              + (f"; did you mean `{hint}`?" if hint else "")
-              + f" (sections: {', '.join(sections)})", file=sys.stderr)
+        print(f"xemcat new: error: no section `{section_id}`{did_you_mean(section_id, sections)} "
+              f"(sections: {', '.join(sections)})", file=sys.stderr)
         return 2
     target = sections[section_id]
     text = target.path.read_text(encoding="utf-8")
