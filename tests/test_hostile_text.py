@@ -5,6 +5,7 @@ asserts the exact outcome: the text shown escaped, a located problem, or nothing
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import unicodedata
@@ -259,8 +260,10 @@ def test_a_code_named_like_a_page_anchor_is_refused_by_check_and_build(project, 
         assert f"  - code: {name}\n" in text
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert result.returncode == 1
-    assert any(l.startswith("catalog/sections/05-approvals.yaml:") and f"`{name}` is already an anchor" in l
-               for l in result.stdout.splitlines()), result.stdout
+    said = [l for l in result.stdout.splitlines() if f"`{name}` is already an anchor" in l]
+    assert len(said) == 1 and said[0].startswith("catalog/sections/05-approvals.yaml:"), result.stdout
+    assert re.search(rf"`{name}` is already an anchor of the [A-Z][\w ]+ page \(one of its own headings\); "
+                     "choose another name$", said[0]), said[0]
     build = mkdocs_build(project, tmp_path / "site")
     assert build.returncode == 1 and f"`{name}` is already an anchor" in build.stdout + build.stderr
 

@@ -62,3 +62,10 @@ def test_plain_urls_and_typography_stay_as_written():
     from xemcat.text import inline
     assert inline('"quoted" -- (c) see https://example.org now') == \
         "&quot;quoted&quot; -- (c) see https://example.org now"
+
+
+def test_every_link_and_image_target_in_prose_is_seen():
+    """The validator sees images too: `![x](javascript:...)` is a link target like any other."""
+    from xemcat.text import link_targets
+    prose = "See [the docs](https://a.example/x) and ![a diagram](javascript:alert(1)), [`code`](#request-id)."
+    assert sorted(link_targets(prose)) == sorted(["https://a.example/x", "javascript:alert(1)", "#request-id"])

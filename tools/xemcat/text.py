@@ -103,12 +103,11 @@ def inline(text: str | None, codes: frozenset[str] | set[str] = frozenset(), cod
 
 
 def _inline_tokens(text: str):
-    """The leaves of catalog prose as markdown-it reads it: text and code spans, markup dropped."""
+    """The leaves of catalog prose as markdown-it reads it: text and code spans, markup dropped.
+    The prose is one line first (as YAML folding makes it), so there are no line breaks."""
     for token in _MD.parseInline(" ".join(text.split()))[0].children or ():
         if token.type in ("text", "code_inline"):
             yield token.type, token.content
-        elif token.type in ("softbreak", "hardbreak"):
-            yield "text", " "
 
 
 def segments(text: str | None) -> list[list[str]]:
