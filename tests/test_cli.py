@@ -439,3 +439,56 @@ def test_diff_reads_the_catalogs_repository_from_anywhere(project, tmp_path):
     diff = xemcat("--catalog", str(project / "catalog"), "diff", "HEAD", cwd=elsewhere)
     assert (diff.returncode, diff.stderr) == (0, "")
     assert diff.stdout == "changed  tool_executor_unavailable: HTTP 503 -> 500  BREAKING\n"
+
+
+def test_the_field_reference_says_each_fields_shape_in_a_writers_words():
+    """Contributing's field reference is read from the schema: every kind of node it can meet, on
+    a small schema of its own (the shipped one does not use them all)."""
+    from xemcat.schema_doc import FieldDoc, field_docs
+    schema = {
+        "$defs": {"text": {"type": "string", "pattern": "[^ ]"}, "line": {"type": "string", "pattern": "^[^\\n]+$"},
+                  "entry": {"type": "object", "required": ["name", "status"], "properties": {
+                      "name": {"$ref": "#/$defs/line", "description": "What it is called.", "examples": ["Grüße"]},
+                      "status": {"type": "integer", "minimum": 100, "maximum": 599, "description": "The status."},
+                      "kind": {"enum": ["a", "b"]},
+                      "fixed": {"const": "unknown"},
+                      "about": {"$ref": "#/$defs/text"},
+                      "either": {"anyOf": [{"const": "unknown"}, {"type": "array", "items": {"type": "integer"}}]},
+                      "maybe": {"type": ["string", "null"]},
+                      "anything": {},
+                      "nested": {"type": "object", "required": ["inner"], "properties": {
+                          "inner": {"type": "boolean", "description": "Inside."}, "other": {"type": "object"}}},
+                  }}},
+        "properties": {"entries": {"type": "array", "items": {"$ref": "#/$defs/entry"}, "description": "All."}},
+    }
+    assert field_docs(schema, "entry") == [
+        FieldDoc("name", True, "one line of plain text", "What it is called.", '"Grüße"'),
+        FieldDoc("status", True, "integer 100–599", "The status.", ""),
+        FieldDoc("kind", False, "one of `a`, `b`", "", ""),
+        FieldDoc("fixed", False, '`"unknown"`', "", ""),
+        FieldDoc("about", False, "text (inline Markdown)", "", ""),
+        FieldDoc("either", False, '`"unknown"` or list, each integer', "", ""),
+        FieldDoc("maybe", False, "string or null", "", ""),
+        FieldDoc("anything", False, "value", "", ""),
+        FieldDoc("nested", False, "mapping (inner, other)", "", ""),
+        FieldDoc("nested.inner", True, "boolean", "Inside.", ""),
+        FieldDoc("nested.other", False, "mapping", "", ""),
+    ]
+    # The file's own fields are one level deep: a list of entries is not opened up.
+    assert field_docs(schema) == [FieldDoc("entries", False, "list, each mapping (name, status, kind, fixed, about, "
+                                                            "either, maybe, anything, nested)", "All.", "")]
+
+
+def test_the_catalog_directory_may_come_from_the_environment(project, tmp_path):
+    """XEMCAT_CATALOG stands in for --catalog: for the commands and for `new --help`'s sections."""
+    from conftest import ENV
+    edit(project / "catalog/sections/02-agents.yaml", "  id: agents\n", "  id: agents-env\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {**ENV, "XEMCAT_CATALOG": str(project / "catalog")}
+    check = xemcat("check", cwd=elsewhere, env=env)
+    assert (check.returncode, check.stderr) == (0, "catalog OK\n")
+    helped = xemcat("new", "--help", cwd=elsewhere, env=env)
+    assert "agents-env" in " ".join(helped.stdout.split())
+    without = xemcat("new", "--help", cwd=elsewhere)  # no catalog here: an example instead of the list
+    assert "agents-env" not in without.stdout and "e.g. scope-auth" in " ".join(without.stdout.split())

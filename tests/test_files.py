@@ -264,3 +264,16 @@ def test_new_appends_to_a_file_without_a_final_newline(project):
     assert result.returncode == 0, result.stderr
     line = int(re.search(r"05-approvals.yaml:(\d+);", result.stdout).group(1))
     assert f.read_text().splitlines()[line - 1] == "  - code: brand_new"
+
+
+@pytest.mark.parametrize("description", [
+    "Retry: the router was busy.",  # ": " would make a plain scalar a mapping: folded instead
+    "See https://xerotier.ai/" + "a-very-long-path/" * 8 + " for the details.",  # an unbreakable word past the width
+    "word " + "x" * 150,  # the line cannot be cut after the long word: it stays long, fmt ends
+])
+def test_fmt_writes_prose_that_reads_back_the_same(description):
+    text = ("section:\n  id: x\n  title: X\ncodes:\n  - code: a_b\n    description: "
+            + json.dumps(description) + "\n")
+    out = _fmt(text)
+    assert _data(out) == _data(text) and _fmt(out) == out
+    assert json.dumps(description) not in out  # written as YAML prose, not left as a quoted string

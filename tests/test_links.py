@@ -152,3 +152,28 @@ def test_the_online_check_reports_each_failing_address_and_passes_the_rest(tmp_p
     assert failures[0].startswith(f"{base}/gone.html: ") and "404" in failures[0]
     assert failures[1].startswith(f"{closed}: ") and "refused" in failures[1].lower()
     assert len(failures) == 2
+
+
+def test_the_online_check_names_itself_to_the_servers_it_asks(tmp_path):
+    """Site operators can tell (and allow) the link checker by its User-Agent; it asks with HEAD."""
+    import http.server
+    import threading
+    from xemcat.sitecheck import check_external
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_HEAD(self):
+            seen.append((self.command, self.headers.get("User-Agent")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert check_external([f"http://127.0.0.1:{server.server_port}/page"], timeout=5) == []
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == [("HEAD", "xemcat-linkcheck")]

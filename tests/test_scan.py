@@ -85,8 +85,8 @@ def test_finds_the_planted_drift_and_nothing_else(router, catalog):
     assert NEW in lines[new["line"] - 1]
     unused = next(f for f in found if f["code"] == LEFT_OUT)
     assert "catalog/sections/" in unused["path"]
-    assert f"code: {LEFT_OUT}" in (ROOT / unused["path"][unused["path"].index("catalog/"):]).read_text(
-    ).splitlines()[unused["line"] - 1]
+    line = (ROOT / unused["path"][unused["path"].index("catalog/"):]).read_text().splitlines()[unused["line"] - 1]
+    assert line.index(LEFT_OUT) + 1 == unused["column"], (line, unused)  # at the code itself
 
 
 def test_text_github_and_sarif_say_the_same(router):

@@ -117,3 +117,6 @@ def test_each_troubleshooting_row_is_found_by_its_code_with_its_statuses(site, c
         title = docs[f"troubleshooting/#{code.code}"]["title"]
         statuses = " / ".join(str(h.status) for h in code.http)
         assert title == f"<code>{code.code}</code>" + (f" · HTTP {statuses}" if statuses else ""), title
+        # The code's own page ranks above the rows and pages that merely mention it.
+        assert docs[f"codes/{code.code}/"].get("boost") == 2
+    assert not any("boost" in d for d in docs.values() if not d["location"].startswith("codes/"))

@@ -199,3 +199,10 @@ def test_adding_an_optional_field_is_the_schema_the_model_and_a_template(project
     assert broken.returncode == 1 and "templates/code.html.j2:" in broken.stdout, broken.stdout + broken.stderr
     edit(section, "router_since: '2.4'", "router_since: [2, 4]")
     assert "router_since" in xemcat_process("--catalog", "catalog", "check", cwd=project).stdout
+
+
+def test_hand_written_pages_that_are_not_a_directory_are_refused_in_one_line(project):
+    result = pages(project, "build/docs", "--with-docs", "nowhere")
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "xemcat pages: error: nowhere is not a directory of hand-written pages\n"
+    assert not (project / "build").exists()

@@ -51,3 +51,24 @@ def test_the_command_writes_the_catalog_it_names_and_refuses_nothing_to_write(tm
         main(["0", str(tmp_path / "none")])
     assert refused.value.code == 2 and "N must be at least 1" in capsys.readouterr().err
     assert not (tmp_path / "none").exists()
+
+
+def test_the_commands_options_mean_what_generate_means(tmp_path, monkeypatch, capsys):
+    """Its defaults (seed 1, 100 codes per section, ./catalog) and its --seed and --from reach
+    generate() as given: the command's output is generate()'s, byte for byte."""
+    from xemcat.synth import main
+
+    def files(root):
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    monkeypatch.chdir(ROOT)
+    assert main(["1", str(tmp_path / "defaults")]) == 0  # one code is enough
+    generate(1, tmp_path / "expected", seed=1, per_section=100, shipped=ROOT / "catalog")
+    assert files(tmp_path / "defaults") == files(tmp_path / "expected")
+    monkeypatch.chdir(tmp_path)  # no ./catalog here: --from is what is read
+    assert main(["120", str(tmp_path / "given"), "--seed", "9", "--from", str(ROOT / "catalog")]) == 0
+    generate(120, tmp_path / "expected9", seed=9, per_section=100, shipped=ROOT / "catalog")
+    assert files(tmp_path / "given") == files(tmp_path / "expected9") and len(list((tmp_path / "given/sections").iterdir())) == 2
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["0", str(tmp_path / "none")])
+    assert capsys.readouterr().err.startswith("usage: python -m xemcat.synth ")

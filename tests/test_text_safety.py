@@ -354,3 +354,13 @@ def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(proje
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
     assert "reasn" in check.stdout
+
+
+def test_the_prose_parser_as_built_keeps_html_images_and_bare_addresses_as_text():
+    """The module builds its parser once, at import, which a mutation tool attributes to whichever
+    test imports it first; this one builds a fresh one: no raw HTML, no images, no autolinks."""
+    from xemcat.text import _md
+    html = _md().renderInline('<b onclick="x()">bold</b> ![i](https://a.example/i.png) www.example.com (c)')
+    assert "<b" not in html and "&lt;b onclick=&quot;x()&quot;&gt;bold&lt;/b&gt;" in html
+    assert "<img" not in html and html.count("<a ") == 1  # the image is a link to it, nothing more
+    assert html.endswith(" www.example.com (c)")  # not an autolink, and no typographic ©

@@ -8,14 +8,16 @@ import argparse
 import os
 from pathlib import Path
 
-DEFAULT_CATALOG = Path("catalog")
+def default_catalog() -> Path:
+    """The catalog directory when `--catalog` is not given: $XEMCAT_CATALOG, else ./catalog."""
+    return Path(os.environ.get("XEMCAT_CATALOG", "catalog"))
 
 
 def _section_ids() -> list[str]:
     """The section ids of the catalog in the working directory, for `new --help` (best effort:
     a broken or missing catalog just leaves the list out)."""
     import re
-    root = Path(os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)))
+    root = default_catalog()
     ids = []
     for path in sorted(root.glob("sections/*.y*ml")) if root.is_dir() else ():
         if not path.is_file():  # a FIFO or a device would block or never end: `--help` must not hang
@@ -32,8 +34,8 @@ def _section_ids() -> list[str]:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
-    parser.add_argument("--catalog", default=os.environ.get("XEMCAT_CATALOG", str(DEFAULT_CATALOG)),
-                        help="catalog directory (default: ./catalog)")
+    parser.add_argument("--catalog", default=str(default_catalog()),
+                        help="catalog directory (default: $XEMCAT_CATALOG, else ./catalog)")
     parser.add_argument("--templates", default=None,
                         help="templates directory, checked by `check` (default: templates/ beside the catalog)")
     sub = parser.add_subparsers(dest="command", required=True)

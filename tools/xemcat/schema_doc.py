@@ -34,7 +34,8 @@ def _kind(node: dict, root: dict) -> str:
         props = list(node.get("properties", {}))
         return "mapping" + (f" ({', '.join(props)})" if props else "")
     if t == "array":
-        return "list"
+        items = node.get("items")
+        return "list" + (f", each {_kind(items, root)}" if isinstance(items, dict) else "")
     defs = root.get("$defs", {})
     if t == "string" and node.get("pattern") == defs.get("text", {}).get("pattern"):
         return "text (inline Markdown)"
