@@ -492,3 +492,23 @@ def test_the_catalog_directory_may_come_from_the_environment(project, tmp_path):
     assert "agents-env" in " ".join(helped.stdout.split())
     without = xemcat("new", "--help", cwd=elsewhere)  # no catalog here: an example instead of the list
     assert "agents-env" not in without.stdout and "e.g. scope-auth" in " ".join(without.stdout.split())
+
+
+def test_the_command_entry_escapes_what_it_prints_and_exits_with_mains_status(monkeypatch, capsys):
+    """`xemcat` itself (cli.run): its streams escape control characters from pasted or catalog
+    text, and the process ends with main()'s status (os._exit, caught here)."""
+    import gc
+    import sys
+    from xemcat import cli
+    ended = []
+    monkeypatch.setattr(cli.os, "_exit", ended.append)
+    monkeypatch.setattr(sys, "argv", ["xemcat", "new", "bad\x1b[2Jcode", "--section", "agents"])
+    monkeypatch.setattr(sys, "stdout", sys.stdout)  # restored after the test: run() wraps them
+    monkeypatch.setattr(sys, "stderr", sys.stderr)
+    try:
+        cli.run()
+    finally:
+        gc.enable()  # run() turns the collector off for the short process it expects to be
+    out = capsys.readouterr()
+    assert ended == [2] and out.out == ""
+    assert "\x1b" not in out.err and "`bad\\x1b[2Jcode` is not a valid code" in out.err

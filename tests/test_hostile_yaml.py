@@ -42,6 +42,9 @@ CORPUS = [
     ("deep block nesting", "".join(" " * i + f"k{i}:\n" for i in range(200)) + " " * 200 + "v\n", 18,
      "nested more than"),
     ("unclosed quote", "section:\n  id: 'lifecycle\n  title: Lifecycle\ncodes: []\n", 2, "never closed"),
+    ("unclosed bracket", "section:\n  id: lifecycle\ncodes: [\n  {code: a}\n", 3, "never closed"),
+    # Not an unclosed construct: reported where the parser stopped, not where the mapping began.
+    ("outdented item", "section:\n  id: lifecycle\n  title: Lifecycle\n - stray\n", 4, "did not find expected key"),
     ("tab indent", "section:\n\tid: lifecycle\n", 2, "indent with spaces"),
     ("tab inside a key", "section:\n  i\td: lifecycle\n", 2, "a tab inside the key"),
     ("control character", "section:\n  id: life\x07cycle\n", 2, "not allowed in YAML"),

@@ -46,3 +46,12 @@ def test_under_the_target_fails_and_a_sample_is_a_prefix_of_a_larger_one(tmp_pat
     small = _run(tmp_path / "s", many, "", "--sample", "5").stdout.split()
     large = _run(tmp_path / "l", many, "", "--sample", "15").stdout.split()
     assert len(small) == 20 and len(large) == 60 and set(small) < set(large)
+
+
+def test_a_survivor_kept_on_purpose_is_explained_but_still_counted(tmp_path):
+    names = [f"xemcat.lookup.x_f__mutmut_{i}" for i in range(1, 12)]
+    results = {n: 1 for n in names[:10]} | {names[10]: 0}  # 10 killed, 1 survived
+    out = _run(tmp_path, results, f"{names[10]}: survives: the only test would pin an arbitrary bound\n")
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.splitlines()[1].split() == ["lookup", "10", "11", "90.9%", "0", "0"]
+    assert "not explained" not in out.stdout.replace("0 survivors not explained", "")

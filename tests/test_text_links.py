@@ -69,3 +69,16 @@ def test_every_link_and_image_target_in_prose_is_seen():
     from xemcat.text import link_targets
     prose = "See [the docs](https://a.example/x) and ![a diagram](javascript:alert(1)), [`code`](#request-id)."
     assert sorted(link_targets(prose)) == sorted(["https://a.example/x", "javascript:alert(1)", "#request-id"])
+
+
+@pytest.mark.parametrize("command, matches", [
+    ("xeroctl keys <key-id>", True),
+    ("xeroctl keys <id>", True),  # the placeholder's name may differ from the form's
+    ("xeroctl keys <key-id> --verbose", True),  # the optional part
+    ("xeroctl keys abc123", False),  # a concrete word where the form has a placeholder
+    ("xeroctl keys", False),
+    ("xeroctl keys <key-id> --verbos", False),
+])
+def test_a_diagnostic_matches_a_registry_form_placeholder_for_placeholder(command, matches):
+    from xemcat.vocabulary import command_pattern
+    assert bool(command_pattern("xeroctl keys <key-id> [--verbose]").fullmatch(command)) is matches
