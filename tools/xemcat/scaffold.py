@@ -14,7 +14,7 @@ from pathlib import Path
 from .catalog import check_catalog
 from .fmt import write_atomic
 from .loader import load_text
-from .vocabulary import did_you_mean
+from .vocabulary import did_you_mean, section_id
 
 SKELETON = """
   - code: {code}
@@ -47,7 +47,7 @@ def _not_appended(before: dict, new_text: str, code: str) -> str | None:
     return None
 
 
-def add_code(catalog_dir: Path, code: str, section_id: str) -> int:
+def add_code(catalog_dir: Path, code: str, section: str) -> int:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
         print(f"xemcat new: error: `{code}` is not a valid code (lower-case letters, digits and _, "
               "starting with a letter)", file=sys.stderr)
@@ -55,19 +55,18 @@ def add_code(catalog_dir: Path, code: str, section_id: str) -> int:
     files, _ = check_catalog(catalog_dir)
     sections = {}
     for src in files:
-        sec = src.data.get("section") if isinstance(src.data, dict) else None
-        if isinstance(sec, dict) and isinstance(sec.get("id"), str):
-            sections[sec["id"]] = src
+        if (sid := section_id(src.data)) is not None:
+            sections[sid] = src
         for entry in (src.data.get("codes") or []) if isinstance(src.data, dict) else []:
             if isinstance(entry, dict) and entry.get("code") == code:
                 line, col = src.pos(("codes", src.data["codes"].index(entry), "code"))
                 print(f"xemcat new: error: `{code}` already exists at {src.display}:{line}:{col}", file=sys.stderr)
                 return 1
-    if section_id not in sections:
-        print(f"xemcat new: error: no section `{section_id}`{did_you_mean(section_id, sections)} "
+    if section not in sections:
+        print(f"xemcat new: error: no section `{section}`{did_you_mean(section, sections)} "
               f"(sections: {', '.join(sections)})", file=sys.stderr)
         return 2
-    target = sections[section_id]
+    target = sections[section]
     text = target.path.read_text(encoding="utf-8")
     if not text.endswith("\n"):
         text += "\n"

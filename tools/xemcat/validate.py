@@ -16,7 +16,7 @@ from . import text
 from .loader import SourceFile, describe_path, line_col
 from .problems import Problem, shown_value as _json
 from .vocabulary import (CODE_REF, SINGLETONS, TEXT_KEYS, command_anchor, did_you_mean, matching_form,
-                         refused_character, shell_problem)
+                         refused_character, section_id, shell_problem)
 
 
 @dataclass
@@ -113,23 +113,21 @@ def section_ids_unique(cat: CatalogFiles) -> Iterator[Problem]:
     """Section ids are unique across files (they are the pages' anchors)."""
     first: dict[str, SourceFile] = {}
     for src in cat.files:
-        sec = src.data.get("section")
-        if isinstance(sec, dict) and isinstance(sec.get("id"), str):
-            if sec["id"] in first:
-                other = first[sec["id"]]
-                ol, oc = other.pos(("section", "id"))
-                yield src.problem(("section", "id"),
-                                  f"section id `{sec['id']}` is already used at {other.display}:{ol}:{oc}")
-            else:
-                first[sec["id"]] = src
+        if (sid := section_id(src.data)) is None:
+            continue
+        if sid in first:
+            other = first[sid]
+            ol, oc = other.pos(("section", "id"))
+            yield src.problem(("section", "id"), f"section id `{sid}` is already used at {other.display}:{ol}:{oc}")
+        else:
+            first[sid] = src
 
 
 def codes_are_not_section_ids(cat: CatalogFiles) -> Iterator[Problem]:
     """A code and a section share the pages' anchors: one name cannot be both."""
     for src in cat.files:
-        sec = src.data.get("section")
-        sid = sec.get("id") if isinstance(sec, dict) else None
-        if isinstance(sid, str) and sid in cat.code_places:
+        sid = section_id(src.data)
+        if sid is not None and sid in cat.code_places:
             other, there = cat.code_places[sid]
             yield src.problem(("section", "id"), f"section id `{sid}` is also a code (at {other.display}:"
                                                  f"{other.pos(there)[0]}); both would be the same anchor on a page")
@@ -141,8 +139,7 @@ def page_anchor_problems(files: list[SourceFile], reserved: dict[str, str]) -> l
     id, and links to either would land on the first."""
     problems = []
     for src in files:
-        sec = src.data.get("section")
-        named = [(("section", "id"), sec.get("id"))] if isinstance(sec, dict) else []
+        named = [(("section", "id"), section_id(src.data))]
         named += [(("codes", i, "code"), entry.get("code")) for i, entry in entries(src.data, "codes")]
         for path, name in named:
             if isinstance(name, str) and name in reserved:
@@ -172,8 +169,7 @@ def fragment_link_problems(files: list[SourceFile], anchors: set[str]) -> list[P
 def former_names_are_free(cat: CatalogFiles) -> Iterator[Problem]:
     """A former name leads to one code: it is no code or section id of today, and no other
     code's former name (its old addresses would lead to two places)."""
-    sections = {sec["id"] for src in cat.files
-                if isinstance(sec := src.data.get("section"), dict) and isinstance(sec.get("id"), str)}
+    sections = {sid for src in cat.files if (sid := section_id(src.data)) is not None}
     seen: dict[str, tuple[SourceFile, tuple]] = {}
     for src in cat.files:
         for i, entry in entries(src.data, "codes"):

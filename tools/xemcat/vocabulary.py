@@ -20,6 +20,14 @@ TEXT_KEYS = frozenset({"description", "action", "note", "when", "when_code_missi
 CODE_REF = re.compile(r"`([a-z][a-z0-9_]*_[a-z0-9_]*)`")
 
 
+def section_id(data: Any) -> str | None:
+    """The id of a catalog file's section, when the file has one written as text (any other
+    shape is the schema's to report; the rules that compare ids skip it)."""
+    sec = data.get("section") if isinstance(data, dict) else None
+    sid = sec.get("id") if isinstance(sec, dict) else None
+    return sid if isinstance(sid, str) else None
+
+
 def refused_character(key: Any, value: str) -> str | None:
     """The first character of a catalog string under ``key`` that it may not hold: a control or
     invisible formatting character (text that reads differently from what it is). Only prose
