@@ -512,3 +512,31 @@ def test_the_command_entry_escapes_what_it_prints_and_exits_with_mains_status(mo
     out = capsys.readouterr()
     assert ended == [2] and out.out == ""
     assert "\x1b" not in out.err and "`bad\\x1b[2Jcode` is not a valid code" in out.err
+
+
+def test_every_command_and_option_says_what_it_does_in_one_style():
+    """`xemcat --help` and Contributing's command reference read alike: every command and
+    option has help, in lower case after the tool's one-sentence description; capitals only for
+    placeholders (BASE, FILE:LINE:COL, OWNER/REPO), environment variables and acronyms."""
+    import argparse
+    from xemcat.parser import build_parser
+    shouted_ok = {"FILE", "LINE", "COL", "OWNER", "REPO", "GITHUB_ACTIONS", "XEMCAT_CATALOG", "HTTP", "JSON",
+                  "URL", "XEM", "SARIF", "YAML"}
+    parser = build_parser()
+    assert re.fullmatch(r"[A-Z][^.]+\.", parser.description), parser.description
+    helps = []
+
+    def walk(p):
+        for action in p._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                helps.extend((f"command {c.dest}", c.help) for c in action._choices_actions)
+                for sub in action.choices.values():
+                    walk(sub)
+            elif not isinstance(action, argparse._HelpAction):
+                shouted_ok.update(filter(None, [action.metavar, action.dest.upper()]))
+                helps.append((action.dest, action.help))
+    walk(parser)
+    assert len(helps) > 30
+    for name, text in helps:
+        assert text and text[0].islower(), (name, text)
+        assert set(re.findall(r"[A-Z][A-Z_]+", text)) <= shouted_ok, (name, text)

@@ -1,13 +1,5 @@
-"""`xemcat`: the catalog's command-line tool.
-
-  check [PATHS]          validate the catalog; exit 0 clean, 1 invalid, 2 usage error
-  explain CODE | --list  print a code's entry for a terminal
-  new CODE --section ID  append an unfinished entry skeleton to a section file
-  fmt [--check]          rewrite catalog files in canonical layout
-  diff BASE              codes added / removed / changed since git revision BASE
-  coverage               which codes still lack a documented HTTP status, type or retry fact
-  sitecheck [SITE]       offline link and anchor check of a built site; no code lost
-  pages OUT              write the generated pages and published files for any site generator
+"""`xemcat`: the catalog's command-line tool, one function per command. Its commands, options
+and help are defined once, in parser.py (`xemcat --help`, and Contributing's command reference).
 
 Each command imports what it uses when it runs: starting Python and importing PyYAML,
 markdown-it, jsonschema-rs and Jinja is most of what a `check` of a small catalog costs.

@@ -61,11 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
 
     p = sub.add_parser("new", help="append an unfinished entry for a new code to its section file")
-    p.add_argument("code")
+    p.add_argument("code", help="the new code: lower-case letters, digits and _, starting with a letter")
     p.add_argument("--section", required=True, help="section id: " + (", ".join(_section_ids()) or "e.g. scope-auth"))
 
     p = sub.add_parser("fmt", help="rewrite catalog files in canonical layout (comments kept)")
-    p.add_argument("paths", nargs="*")
+    p.add_argument("paths", nargs="*", help="only these catalog files (default: every file of the catalog)")
     p.add_argument("--check", action="store_true", help="exit 1 if a file is not canonical; change nothing")
 
     p = sub.add_parser("sitecheck", help="check a built site: every internal link and anchor, no code lost")
@@ -97,7 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "code's page links to its entry's line")
 
     p = sub.add_parser("diff", help="list codes added, renamed, removed and changed since git revision BASE")
-    p.add_argument("base")
+    p.add_argument("base", help="the git revision to compare with (a commit, branch or tag)")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when a breaking change is not marked")
     return parser
 
