@@ -256,6 +256,11 @@ def test_the_size_cap_is_256_kib_of_code_points_exactly(catalog):
     assert not any("larger than" in n for n in interpret("\U0001F600" * cap, data).notes)
     assert interpret("\U0001F600" * (cap + 1), data).notes == [
         "The paste is larger than 256 KiB; paste only the status line, headers and body of one response."]
+    # `explain -` reads the same: a paste at the cap of 4-byte characters is answered, not refused.
+    at_cap = xemcat("explain", "-", stdin=("\U0001F600" * cap).encode())
+    over = xemcat("explain", "-", stdin=("\U0001F600" * (cap + 1)).encode())
+    assert "larger than 256 KiB" not in at_cap.stdout + at_cap.stderr
+    assert "larger than 256 KiB" in over.stdout + over.stderr
 
 
 def test_explain_answers_each_kind_of_partial_paste_from_the_catalog(catalog):
