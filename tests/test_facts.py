@@ -140,7 +140,11 @@ def check_site(site, catalog):
         assert [f"{h['status']} ({h['scope']})" if h["scope"] else str(h["status"]) for h in c["http"]] == want["statuses"]
         assert (c["retryable"], c["type"]) == (code.retryable.value, code.type.value)
         assert c["diagnostic"]["command"] == want["command"]
-        assert (c["deprecated"] is None) == (want["deprecated"] is None)
+        if want["deprecated"] is None:
+            assert c["deprecated"] is None
+        else:
+            d = want["deprecated"]
+            assert c["deprecated"] == {"since": d.since, "replacement": d.replacement, "reason": d.reason}
         facts = lookup[code.code]["facts"]
         assert facts == (f"HTTP {' / '.join(want['statuses']) or 'not documented'} · "
                          f"type {want['type'] or 'not documented'} · retryable {want['retryable'] or 'not documented'}")

@@ -109,6 +109,8 @@ def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(pro
         assert article.select_one(".admonition.failure .admonition-title").get_text() == (
             "The catalog is invalid, so this page could not be generated"), page
         assert article.find("pre").get_text().strip() == problem.split("-  ", 1)[1], page  # the problem, as logged
+        assert " ".join(article.get_text(" ").split()).endswith(
+            "until then. " + " ".join(problem.split("-  ", 1)[1].split())), page  # and nothing after it
     contributing = (site / "contributing/index.html").read_text()
     assert 'id="fields"' in contributing and "Catalog has problems" not in contributing
     # Both field references, as a good build has them: what a writer fixing the catalog reads.

@@ -303,6 +303,9 @@ def _tree_digest(site: Path) -> str:
     ("templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}", "nothing_here"),
     ("templates/_macros.html.j2", "{{ phrases.NOT_DOCUMENTED }}", "{{ phrases.NOT_DOCUMENTED_TYPO }}",
      "NOT_DOCUMENTED_TYPO"),
+    # An error of Python's own, raised while rendering: its type and words.
+    ("templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.note) }}{{ 1 // 0 }}",
+     "ZeroDivisionError: integer division or modulo by zero"),
 ])
 def test_broken_template_is_located_and_leaves_the_site_as_it_was(project, breakage):
     rel, old, new, words = breakage
