@@ -474,6 +474,10 @@ def test_the_field_reference_says_each_fields_shape_in_a_writers_words():
         FieldDoc("nested.inner", True, "boolean", "Inside.", ""),
         FieldDoc("nested.other", False, "mapping", "", ""),
     ]
+    # An example written where the $ref leads, and a schema without the text and line kinds.
+    with_ref = {"$defs": {"st": {"type": "integer", "examples": [404]}},
+                "properties": {"s": {"$ref": "#/$defs/st"}, "t": {"type": "string"}}}
+    assert field_docs(with_ref) == [FieldDoc("s", False, "integer", "", "404"), FieldDoc("t", False, "string", "", "")]
     # The file's own fields are one level deep: a list of entries is not opened up.
     assert field_docs(schema) == [FieldDoc("entries", False, "list, each mapping (name, status, kind, fixed, about, "
                                                             "either, maybe, anything, nested)", "All.", "")]

@@ -66,6 +66,9 @@ def check_filter(page, catalog):
         for kind, value in tokens.items():
             carried[kind].update(value.split())
     assert {kind: {t for t, _ in options} for kind, options in offered.items()} == carried
+    for options in offered.values():  # "not documented" is the last choice of each filter
+        tokens = [t for t, _ in options]
+        assert "unknown" not in tokens[:-1], tokens
     labels = dict(offered["retryable"])
     assert labels.get("yes", "Yes") == "Yes" and labels.get("no", "No") == "No"
 
@@ -116,6 +119,10 @@ def check_code_page(page, want, catalog, code):
     else:
         assert "(no dedicated diagnostic" in _text(diag)
     assert (diag.select_one(".xem-cmd-note") is not None) == bool(want["caveat"])
+    example = json.loads(page.select_one("#example").find_next("pre").get_text())["error"]
+    assert (example["code"], example["message"], example["param"]) == (code.code, code.example_message,
+                                                                       code.example_param)
+    assert example.get("type") == (code.type.value if code.type.known else None)  # an unknown type is not invented
     deprecated = page.select_one(".xem-deprecated")
     assert (deprecated is not None) == (want["deprecated"] is not None)
     if want["deprecated"] and want["deprecated"].replacement:
@@ -149,6 +156,7 @@ def check_site(site, catalog):
         assert facts == (f"HTTP {' / '.join(want['statuses']) or 'not documented'} · "
                          f"type {want['type'] or 'not documented'} · retryable {want['retryable'] or 'not documented'}")
         assert lookup[code.code]["command"] == want["command"]
+        assert " ".join("".join(piece for _, piece in lookup[code.code]["action"]).split()) == _plain(code.action)
         assert (lookup[code.code]["caveat"] is None) == (want["caveat"] is None)
 
 

@@ -150,7 +150,7 @@ def _unformatted(project):
 
 def test_fmt_goes_on_past_a_file_it_cannot_write_and_says_why(project, monkeypatch):
     from xemcat import fmt
-    first, second = _unformatted(project)
+    second, first = _unformatted(project)  # 02-agents comes first: its failure must not stop the rest
     before = first.read_text()
     real = fmt.write_atomic
 
@@ -257,9 +257,11 @@ def test_new_refuses_a_file_where_the_entry_would_break_the_yaml(project):
                                     "safely: the result would not be valid YAML. Nothing was changed")
 
 
-def test_new_appends_to_a_file_without_a_final_newline(project):
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_new_appends_where_it_says(project, final_newline):
     f = project / "catalog/sections/05-approvals.yaml"
-    f.write_text(f.read_text().rstrip("\n"))
+    if not final_newline:
+        f.write_text(f.read_text().rstrip("\n"))
     result = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
     assert result.returncode == 0, result.stderr
     line = int(re.search(r"05-approvals.yaml:(\d+);", result.stdout).group(1))
@@ -277,3 +279,18 @@ def test_fmt_writes_prose_that_reads_back_the_same(description):
     out = _fmt(text)
     assert _data(out) == _data(text) and _fmt(out) == out
     assert json.dumps(description) not in out  # written as YAML prose, not left as a quoted string
+
+
+def test_new_refuses_a_code_that_exists_and_says_where(project):
+    f = project / "catalog/sections/05-approvals.yaml"
+    line = f.read_text().splitlines().index("  - code: approval_not_found") + 1
+    result = xemcat("--catalog", "catalog", "new", "approval_not_found", "--section", "agents", cwd=project)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"xemcat new: error: `approval_not_found` already exists at {f.relative_to(project)}:{line}:11\n"
+
+
+def test_an_empty_catalog_directory_is_one_problem(tmp_path):
+    (tmp_path / "catalog").mkdir()
+    result = xemcat("--catalog", "catalog", "check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "catalog:1:1: (catalog): no catalog YAML files found\n"

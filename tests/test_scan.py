@@ -359,3 +359,11 @@ def test_a_catalog_file_that_is_not_utf8_stops_the_scan_with_its_place(router, p
     out = xemcat("--catalog", "catalog", "scan", str(router), cwd=project)
     assert out.returncode == 1 and out.stdout == "" and "Traceback" not in out.stderr
     assert out.stderr.startswith("catalog/sections/99-latin1.yaml:2:"), out.stderr
+
+
+def test_a_scan_block_that_does_not_parse_is_a_located_problem(router, project):
+    (project / "catalog/scan.yaml").write_text("scan:\n  presets: [\n")
+    out = xemcat("--catalog", "catalog", "scan", str(router), cwd=project)
+    assert (out.returncode, out.stdout) == (1, "") and "Traceback" not in out.stderr
+    assert out.stderr.startswith("catalog/scan.yaml:2:1: (yaml): YAML syntax error: the flow node that starts here is "
+                                 "never closed")

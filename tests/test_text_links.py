@@ -82,3 +82,11 @@ def test_every_link_and_image_target_in_prose_is_seen():
 def test_a_diagnostic_matches_a_registry_form_placeholder_for_placeholder(command, matches):
     from xemcat.vocabulary import command_pattern
     assert bool(command_pattern("xeroctl keys <key-id> [--verbose]").fullmatch(command)) is matches
+
+
+def test_prose_is_pieces_of_text_and_code_for_the_box_and_the_search():
+    from xemcat.text import search_html, segments
+    prose = "Retry with `xeroctl keys <id>` *later*."
+    assert segments(prose) == [["text", "Retry with "], ["code", "xeroctl keys <id>"], ["text", " "], ["text", "later"],
+                               ["text", "."]]  # emphasis dropped, its words kept
+    assert str(search_html(prose)) == "Retry with <code>xeroctl keys &lt;id&gt;</code> later."

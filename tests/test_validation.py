@@ -308,6 +308,8 @@ AGENT = "    http: unknown\n    retryable: unknown\n    type: unknown\n    actio
      "11:1: codes: a file with `codes` also needs `section`"),
     ("codes:\n  - code: agent_not_found\n", "codes:\n  - {}\n  - code: agent_not_found\n",
      "12:5: codes[0].code: missing required field `code` (the entry has: no fields)"),
+    ("    description: The agent ID is unknown, for example because the agent was decommissioned.\n",
+     '    description: "\\t"\n', '14:18: codes.agent_not_found.description: "\\t" is not valid here: must contain text'),
     ("      command: xeroctl agents\n", "      command: 'xeroctl  agents'\n",
      '22:16: codes.agent_not_found.diagnostic.command: "xeroctl  agents" is not valid here: a command starting '
      "with `xeroctl`, words separated by single spaces"),

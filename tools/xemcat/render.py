@@ -201,8 +201,7 @@ def _render(env: jinja2.Environment, spec: PageSpec, context: dict[str, Any]) ->
     """One page; a failure inside its template is a CatalogError naming the template line."""
     record = _PageRecord()
     try:
-        page_html = env.get_template(spec.template).render({**context, "page": record, "spec": spec,
-                                                            "links": links_from(spec)})
+        page_html = env.get_template(spec.template).render({**context, "page": record, "links": links_from(spec)})
     except Exception as exc:  # any failure inside a template is the template's problem
         raise CatalogError([template_problem(exc, Path(env.loader.searchpath[0]))]) from None
     return record.page(spec, page_html)

@@ -36,10 +36,11 @@ def _kind(node: dict, root: dict) -> str:
     if t == "array":
         items = node.get("items")
         return "list" + (f", each {_kind(items, root)}" if isinstance(items, dict) else "")
-    defs = root.get("$defs", {})
-    if t == "string" and node.get("pattern") == defs.get("text", {}).get("pattern"):
+    # Prose and one-line text are the strings whose pattern is the `text` or `line` definition's.
+    pattern, defs = node.get("pattern"), root.get("$defs", {})
+    if t == "string" and pattern is not None and pattern == defs.get("text", {}).get("pattern"):
         return "text (inline Markdown)"
-    if t == "string" and node.get("pattern") == defs.get("line", {}).get("pattern"):
+    if t == "string" and pattern is not None and pattern == defs.get("line", {}).get("pattern"):
         return "one line of plain text"
     if isinstance(t, list):
         return " or ".join(t)
