@@ -188,6 +188,9 @@ def test_explain_missing_code_429_and_request_id(catalog):
     out = explain(f"HTTP/1.1 429 X\nRetry-After: 9\nx-request-id: r-1\n\n{envelope(entry, retry_after=9)}".encode())
     text = out.stdout
     assert "retry_after = 9" in text and 'Retry-After = "9"' in text and "x-request-id: r-1" in text
+    # A pasted value is shown as the operator wrote it: non-ASCII as such, not \u escapes.
+    out = explain(envelope(entry, retry_strategy={"politique": "exponentielle, délai ≤ 8 s"}).encode())
+    assert '"politique": "exponentielle, délai ≤ 8 s"' in out.stdout, out.stdout
 
 
 @pytest.mark.parametrize("data, words", [
