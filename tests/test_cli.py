@@ -544,3 +544,18 @@ def test_every_command_and_option_says_what_it_does_in_one_style():
     for name, text in helps:
         assert text and text[0].islower(), (name, text)
         assert set(re.findall(r"[A-Z][A-Z_]+", text)) <= shouted_ok, (name, text)
+
+
+def test_contributings_command_reference_is_what_each_command_prints_for_help(site):
+    """The page shows `xemcat NAME --help` as an 88-column terminal shows it, for every command."""
+    from bs4 import BeautifulSoup
+    from conftest import ENV
+    page = BeautifulSoup((site / "contributing/index.html").read_text(), "html.parser")
+    headings = page.select('h3[id^="cmd-"]')
+    assert len(headings) == 9
+    for h in headings:
+        name = h["id"].removeprefix("cmd-")
+        shown = h.find_next("pre").get_text().strip()
+        helped = xemcat(name, "--help", env={**ENV, "COLUMNS": "90"})  # argparse wraps at COLUMNS - 2
+        assert helped.returncode == 0 and shown == helped.stdout.strip(), name
+        assert max(map(len, shown.splitlines())) <= 88

@@ -279,6 +279,9 @@ def test_fmt_writes_prose_that_reads_back_the_same(description):
     out = _fmt(text)
     assert _data(out) == _data(text) and _fmt(out) == out
     assert json.dumps(description) not in out  # written as YAML prose, not left as a quoted string
+    assert "description: '" not in out  # nor quoted another way: plain when it reads plainly, else folded
+    if ": " in description:
+        assert "    description: >-\n" in out, out
 
 
 def test_new_refuses_a_code_that_exists_and_says_where(project):

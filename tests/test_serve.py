@@ -101,6 +101,8 @@ def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(pro
         article = BeautifulSoup((site / page / "index.html").read_text(), "html.parser").find("article")
         assert article.find("h1").get_text(strip=True) == "Catalog has problems", page
         assert article.find("h1")["id"] == "catalog-has-problems"
+        toc = BeautifulSoup((site / page / "index.html").read_text(), "html.parser").select(".md-nav--secondary a")
+        assert not [a for a in toc if "Catalog has problems" in a.get_text()], page  # the title, not a section
         said = article.find("h1").find_next_sibling()
         assert "failure" in said["class"] and not article.find("h1").next_sibling.strip(), page  # nothing between
         assert " ".join(said.get_text(" ").split()) == (

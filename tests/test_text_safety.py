@@ -367,3 +367,13 @@ def test_the_prose_parser_as_built_keeps_html_images_and_bare_addresses_as_text(
     assert "<b" not in html and "&lt;b onclick=&quot;x()&quot;&gt;bold&lt;/b&gt;" in html
     assert "<img" not in html and html.count("<a ") == 1  # the image is a link to it, nothing more
     assert html.endswith(" www.example.com (c)")  # not an autolink, and no typographic ©
+
+
+def test_a_missing_template_is_named_in_the_problem(project):
+    """Where it is included, and which name was not found where."""
+    page = project / "templates/error-codes.html.j2"
+    line = page.read_text()[: page.read_text().index("{{ md(rl.note) }}")].count("\n") + 1
+    edit(page, "{{ md(rl.note) }}", '{{ md(rl.note) }}{% include "nowhere.html.j2" %}')
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert check.stdout == f"templates/error-codes.html.j2:{line}: (template): no template nowhere.html.j2 in templates\n"

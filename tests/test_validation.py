@@ -302,6 +302,15 @@ AGENT = "    http: unknown\n    retryable: unknown\n    type: unknown\n    actio
     (AGENT, AGENT.replace("http: unknown", "http: []"), "15:11: codes.agent_not_found.http: must not be an empty list"),
     (AGENT, AGENT.replace("retryable: unknown", "retryable: {value: 'no', source: error-codes}"),
      '16:24: codes.agent_not_found.retryable.value: must be of type boolean, not string "no"'),
+    # One of several shapes: the branch the writer meant is the one reported.
+    (AGENT, AGENT.replace("retryable: unknown", "retryable: {value: true}"),
+     "16:5: codes.agent_not_found.retryable.source: missing required field `source` (the entry has: value)"),
+    (AGENT, AGENT.replace("type: unknown", "type: {value: nope, source: error-codes}"),
+     '17:19: codes.agent_not_found.type.value: "nope" is not one of invalid_request_error, authentication_error, '
+     "not_found_error, authorization_error, forbidden_error, validation_error, service_error, stream_error, "
+     "internal_error, cancelled"),
+    (AGENT, AGENT.replace("type: unknown", "type: nope"),
+     '17:11: codes.agent_not_found.type: must be `unknown` or a mapping with `value`, `source`, not "nope"'),
     ("  title: Agents\n", '  title: "Age\\u2028nts"\n',
      "4:10: section.title: contains the control character U+2028 (Line Separator); this field is one line of plain text"),
     ("section:\n  id: agents\n  title: Agents\n", "sectio:\n  id: agents\n  title: Agents\n",
@@ -323,6 +332,10 @@ def test_each_schema_failure_is_one_problem_in_the_writers_words(project, old, n
     place = ": ".join(said.split(": ")[:2]) + ": "
     if "xeroctl" not in said:  # a malformed command is also not in the registry: a second problem, its own
         assert sum(line.startswith(f"catalog/sections/02-agents.yaml:{place}") for line in lines) == 1, result.stdout
+    else:  # and not safe to paste: said with what a command may hold
+        assert (f"catalog/sections/02-agents.yaml:{place}`two spaces in a row` is not safe to paste into a shell: a "
+                "command is words of letters, digits and `. _ / = -`, separated by single spaces, and placeholders "
+                "like `<key-id>` (letters, digits, `-`, `_`)") in lines, result.stdout
 
 
 def test_a_schema_keyword_without_a_worded_explanation_still_says_jsonschemas_words(project):
@@ -333,3 +346,18 @@ def test_a_schema_keyword_without_a_worded_explanation_still_says_jsonschemas_wo
     schema.write_text(json.dumps(data))
     out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
     assert "codes.agent_not_found.code: 'agent_not_found' is too long" in out, out
+
+
+def test_each_broken_anchor_link_is_reported_at_its_own_line_and_field(project):
+    """The same typo in two neighbouring fields: each problem points at its own field's line,
+    not at the first place the token appears."""
+    f = project / "catalog/sections/02-agents.yaml"
+    edit(f, "    description: The agent ID is unknown, for example because the agent was decommissioned.\n", "")
+    edit(f, "    action: >-\n      Check the agent ID.",  # the description right above the action
+         "    description: The agent ID is unknown ([see](#nope)).\n    action: >-\n      Check the agent ID ([see](#nope)).")
+    text = f.read_text().splitlines()
+    lines = [i + 1 for i, l in enumerate(text) if "(#nope)" in l]
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout.splitlines()
+    said = [l for l in out if "link to `#nope`" in l]
+    assert [(int(l.split(":")[1]), l.split(": ")[1]) for l in said] == [
+        (lines[0], "codes.agent_not_found.description"), (lines[1], "codes.agent_not_found.action")], out

@@ -165,10 +165,13 @@ def template_problem(exc: Exception, templates_dir: Path) -> Problem:
             if frame.filename and os.path.abspath(frame.filename).startswith(root):
                 name, line = frame.filename, frame.lineno or 0
         if isinstance(exc, jinja2.TemplateNotFound):
-            name, line = str(templates_dir / exc.name), 0
-        message = getattr(exc, "message", None) or str(exc)
-        if not isinstance(exc, jinja2.UndefinedError):
-            message = f"{type(exc).__name__}: {message}"
+            # Said where it is included; a page's own template that is missing is its own place.
+            name = name if name != "?" else str(templates_dir / exc.name)
+            message = f"no template {exc.name} in {display(templates_dir)}"
+        else:
+            message = getattr(exc, "message", None) or str(exc)
+            if not isinstance(exc, jinja2.UndefinedError):
+                message = f"{type(exc).__name__}: {message}"
     path = Path(name) if os.path.isabs(name) else templates_dir / name
     return Problem(display(path), max(line, 1), 0, "(template)", message)
 

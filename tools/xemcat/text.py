@@ -70,7 +70,7 @@ def _code_inline(renderer, tokens, idx, options, env) -> str:
     """`name` in prose: a link to the code's entry when ``name`` is a code of the catalog."""
     name = tokens[idx].content
     code = f"<code>{escapeHtml(name)}</code>"
-    if env.get("code_url") is not None and name in env.get("codes", ()) and not env.get("in_link"):
+    if env["code_url"] is not None and name in env["codes"] and not env.get("in_link"):  # env: see inline()
         return f'<a href="{escapeHtml(env["code_url"])}#{name}">{code}</a>'
     return code
 
