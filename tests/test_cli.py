@@ -541,6 +541,8 @@ def test_every_command_and_option_says_what_it_does_in_one_style():
                 helps.append((action.dest, action.help))
     walk(parser)
     assert len(helps) > 30
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert [n for n, _ in helps if n.startswith("command ")] == [f"command {c}" for c in sub.choices]  # all listed
     for name, text in helps:
         assert text and text[0].islower(), (name, text)
         assert set(re.findall(r"[A-Z][A-Z_]+", text)) <= shouted_ok, (name, text)
@@ -559,3 +561,13 @@ def test_contributings_command_reference_is_what_each_command_prints_for_help(si
         helped = xemcat(name, "--help", env={**ENV, "COLUMNS": "90"})  # argparse wraps at COLUMNS - 2
         assert helped.returncode == 0 and shown == helped.stdout.strip(), name
         assert max(map(len, shown.splitlines())) <= 88
+
+
+def test_the_documentation_address_comes_from_site_url(catalog):
+    """explain's link to a code's page uses $SITE_URL when set, else the local preview's address."""
+    from conftest import ENV
+    env = {k: v for k, v in ENV.items() if k != "SITE_URL"}
+    local = xemcat("explain", "exec_tool_not_found", env=env).stdout
+    published = xemcat("explain", "exec_tool_not_found", env={**env, "SITE_URL": "https://docs.example/xem/"}).stdout
+    assert "http://127.0.0.1:8000/codes/exec_tool_not_found/" in local
+    assert "https://docs.example/xem/codes/exec_tool_not_found/" in published
