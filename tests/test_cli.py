@@ -475,9 +475,16 @@ def test_the_field_reference_says_each_fields_shape_in_a_writers_words():
         FieldDoc("nested.other", False, "mapping", "", ""),
     ]
     # An example written where the $ref leads, and a schema without the text and line kinds.
-    with_ref = {"$defs": {"st": {"type": "integer", "examples": [404]}},
-                "properties": {"s": {"$ref": "#/$defs/st"}, "t": {"type": "string"}}}
-    assert field_docs(with_ref) == [FieldDoc("s", False, "integer", "", "404"), FieldDoc("t", False, "string", "", "")]
+    with_ref = {"$defs": {"st": {"type": "integer", "description": "A status.", "examples": [404]},
+                          "e": {"type": "object", "properties": {"st": {"$ref": "#/$defs/st"}}}},
+                "properties": {"s": {"$ref": "#/$defs/st"}, "t": {"type": "string"},
+                               "p": {"type": "string", "pattern": "^a$"}, "e": {"$ref": "#/$defs/e"}}}
+    assert field_docs(with_ref) == [FieldDoc("s", False, "integer", "A status.", "404"),
+                                    FieldDoc("t", False, "string", "", ""), FieldDoc("p", False, "string", "", ""),
+                                    FieldDoc("e", False, "mapping (st)", "", "")]
+    assert field_docs(with_ref, "e") == [FieldDoc("st", False, "integer", "A status.", "404")]
+    nested = {"$defs": {**with_ref["$defs"], "n": {"type": "object", "properties": {"e": {"$ref": "#/$defs/e"}}}}}
+    assert field_docs(nested, "n")[1:] == [FieldDoc("e.st", False, "integer", "A status.", "404")]
     # The file's own fields are one level deep: a list of entries is not opened up.
     assert field_docs(schema) == [FieldDoc("entries", False, "list, each mapping (name, status, kind, fixed, about, "
                                                             "either, maybe, anything, nested)", "All.", "")]

@@ -129,6 +129,13 @@ def check_code_page(page, want, catalog, code):
         assert deprecated.find("a", href=f"../{want['deprecated'].replacement}/") is not None
 
 
+def written_params(catalog_dir):
+    """Each code's example `param` as the YAML has it (the model is what is being checked)."""
+    import yaml
+    return {e["code"]: e["example"]["param"] for f in sorted((catalog_dir / "sections").glob("*.yaml"))
+            for e in (yaml.safe_load(f.read_text()) or {}).get("codes") or []}
+
+
 def check_site(site, catalog):
     ts = BeautifulSoup((site / "troubleshooting/index.html").read_text(), "html.parser")
     ec = BeautifulSoup((site / "error-codes/index.html").read_text(), "html.parser")
@@ -161,7 +168,11 @@ def check_site(site, catalog):
 
 
 def test_every_fact_on_every_page_and_file_is_the_catalogs(site, catalog):
+    from conftest import ROOT
     check_site(site, catalog)
+    params = written_params(ROOT / "catalog")
+    assert any(params.values())  # some code's example names a parameter
+    assert {c.code: c.example_param for c in catalog.codes} == params
 
 
 def test_explain_states_every_fact_of_every_code(catalog):

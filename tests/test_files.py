@@ -265,7 +265,9 @@ def test_new_appends_where_it_says(project, final_newline):
     result = xemcat("--catalog", "catalog", "new", "brand_new", "--section", "approvals", cwd=project)
     assert result.returncode == 0, result.stderr
     line = int(re.search(r"05-approvals.yaml:(\d+);", result.stdout).group(1))
-    assert f.read_text().splitlines()[line - 1] == "  - code: brand_new"
+    lines = f.read_text().splitlines()
+    assert lines[line - 1] == "  - code: brand_new"
+    assert lines[line - 2] == "" and lines[line - 3] != ""  # one blank line before it, as between entries
 
 
 @pytest.mark.parametrize("description", [

@@ -126,7 +126,13 @@ def test_a_former_name_cannot_be_a_code_or_twice_a_former_name(tmp_path):
     edit(project / "catalog/sections/05-approvals.yaml", f"  - code: {INSTEAD}\n",
          f"  - code: {INSTEAD}\n    removed:\n      date: '2026-12-01'\n      reason: x\n")
     result = xemcat("--catalog", "catalog", "check", cwd=project)
-    assert f"replacement `{INSTEAD}` was removed itself" in result.stdout
+    # Said at each replacement that names it, under `deprecated` and under `removed`, with what to do.
+    text = (project / "catalog/sections/05-approvals.yaml").read_text().splitlines()
+    at = [i + 1 for i, l in enumerate(text) if l.strip() == f"replacement: {INSTEAD}"]
+    said = [l for l in result.stdout.splitlines() if f"replacement `{INSTEAD}` was removed itself" in l]
+    assert [(int(l.split(":")[1]), l.split(": ")[1]) for l in said] == [
+        (at[0], f"codes.{GONE}.deprecated.replacement"), (at[1], f"codes.{GONE}.removed.replacement")], said
+    assert all(l.endswith("name the code clients receive now") for l in said)
 
 
 def test_changes_page_and_feed_list_the_events_newest_first(built):

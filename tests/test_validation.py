@@ -361,3 +361,22 @@ def test_each_broken_anchor_link_is_reported_at_its_own_line_and_field(project):
     said = [l for l in out if "link to `#nope`" in l]
     assert [(int(l.split(":")[1]), l.split(": ")[1]) for l in said] == [
         (lines[0], "codes.agent_not_found.description"), (lines[1], "codes.agent_not_found.action")], out
+
+
+def test_a_command_form_listed_twice_is_reported_at_the_second_form(project):
+    f = project / "catalog/commands.yaml"
+    edit(f, "  - form: xeroctl keys <key-id> --rotate\n", "  - form: xeroctl keys  <key-id>\n")
+    lines = f.read_text().splitlines()
+    line = lines.index("  - form: xeroctl keys  <key-id>") + 1
+    out = xemcat("--catalog", "catalog", "check", cwd=project).stdout
+    said = [l for l in out.splitlines() if "is listed twice" in l]
+    assert len(said) == 1 and said[0].startswith(f"catalog/commands.yaml:{line}:11: commands[2].form: command form "
+                                                 "`xeroctl keys  <key-id>` is listed twice (as `xeroctl keys <key-id>` at "), out
+
+
+def test_a_code_that_is_not_text_is_one_problem_not_a_crash(project):
+    edit(project / "catalog/sections/02-agents.yaml", "  - code: agent_not_found\n", "  - code: [agent_not_found]\n")
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert ("catalog/sections/02-agents.yaml:12:11: codes[0].code: must be of type string, not list "
+            '["agent_not_found"]') in result.stdout, result.stdout  # named by its place: it has no name

@@ -93,8 +93,10 @@ def describe_path(data: Any, path: Path_) -> str:
     for step in path:
         if isinstance(step, int):
             item = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
-            name = next((item[k] for k in ("code", "form", "type", "id") if isinstance(item, dict)
-                         and isinstance(item.get(k), str) and _NAME.fullmatch(item[k])), None)
+            # The item's naming key is the first of these it has; a code entry's `type` is a fact,
+            # so an entry whose `code` is no name is shown by its index, not by its type.
+            key = next((k for k in ("code", "form", "type", "id") if isinstance(item, dict) and k in item), None)
+            name = item[key] if key and isinstance(item[key], str) and _NAME.fullmatch(item[key]) else None
             if name is not None:
                 parts.append(name)
             elif parts:
