@@ -8,6 +8,9 @@ import argparse
 import os
 from pathlib import Path
 
+from . import phrases
+
+
 def default_catalog() -> Path:
     """The catalog directory when `--catalog` is not given: $XEMCAT_CATALOG, else ./catalog."""
     return Path(os.environ.get("XEMCAT_CATALOG", "catalog"))
@@ -61,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
 
     p = sub.add_parser("new", help="append an unfinished entry for a new code to its section file")
-    p.add_argument("code", help="the new code: lower-case letters, digits and _, starting with a letter")
+    p.add_argument("code", help=f"the new code: {phrases.CODE_NAME}")
     p.add_argument("--section", required=True, help="section id: " + (", ".join(_section_ids()) or "e.g. scope-auth"))
 
     p = sub.add_parser("fmt", help="rewrite catalog files in canonical layout (comments kept)")

@@ -16,6 +16,8 @@ GENERAL_GUIDANCE = "General guidance, not from the router's documentation."
 NO_DIAGNOSTIC = "(no dedicated diagnostic)"
 NO_DIAGNOSTIC_BECAUSE = "(no dedicated diagnostic; {note})"
 CAVEAT = "Caveat:"
+# What a code's name may be made of: `new`'s help and its refusal.
+CODE_NAME = "lower-case letters, digits and _, starting with a letter"
 ROW_LINK = "Link to this row"
 FEED_TITLE = "Changes to the XEM error codes"
 FEED_AUTHOR = "The XEM error-code catalog's writers"

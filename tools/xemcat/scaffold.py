@@ -11,6 +11,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from . import phrases
 from .catalog import check_catalog
 from .fmt import write_atomic
 from .loader import load_text
@@ -49,8 +50,7 @@ def _not_appended(before: dict, new_text: str, code: str) -> str | None:
 
 def add_code(catalog_dir: Path, code: str, section: str) -> int:
     if not re.fullmatch(r"[a-z][a-z0-9_]*", code):
-        print(f"xemcat new: error: `{code}` is not a valid code (lower-case letters, digits and _, "
-              "starting with a letter)", file=sys.stderr)
+        print(f"xemcat new: error: `{code}` is not a valid code ({phrases.CODE_NAME})", file=sys.stderr)
         return 2
     files, _ = check_catalog(catalog_dir)
     sections = {}
