@@ -528,7 +528,8 @@ def test_the_command_entry_escapes_what_it_prints_and_exits_with_mains_status(mo
 def test_every_command_and_option_says_what_it_does_in_one_style():
     """`xemcat --help` and Contributing's command reference read alike: every command and
     option has help, in lower case after the tool's one-sentence description; capitals only for
-    placeholders (BASE, FILE:LINE:COL, OWNER/REPO), environment variables and acronyms."""
+    acronyms, environment variables, FILE:LINE:COL, OWNER/REPO and the command's own
+    placeholders, so a help text that says BASE is next to a usage line that shows BASE."""
     import argparse
     from xemcat.parser import build_parser
     shouted_ok = {"FILE", "LINE", "COL", "OWNER", "REPO", "GITHUB_ACTIONS", "XEMCAT_CATALOG", "HTTP", "JSON",
@@ -537,22 +538,24 @@ def test_every_command_and_option_says_what_it_does_in_one_style():
     assert re.fullmatch(r"[A-Z][^.]+\.", parser.description), parser.description
     helps = []
 
-    def walk(p):
+    def walk(p, summary=None):
+        # what the usage line shows: the metavar, else an option's DEST, else a positional's dest
+        own = {a.metavar or (a.dest.upper() if a.option_strings else a.dest) for a in p._actions}
+        if summary:
+            helps.append((f"command {summary.dest}", summary.help, own))
         for action in p._actions:
             if isinstance(action, argparse._SubParsersAction):
-                helps.extend((f"command {c.dest}", c.help) for c in action._choices_actions)
-                for sub in action.choices.values():
-                    walk(sub)
+                for summary in action._choices_actions:
+                    walk(action.choices[summary.dest], summary)
             elif not isinstance(action, argparse._HelpAction):
-                shouted_ok.update(filter(None, [action.metavar, action.dest.upper()]))
-                helps.append((action.dest, action.help))
+                helps.append((action.dest, action.help, own))
     walk(parser)
     assert len(helps) > 30
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert [n for n, _ in helps if n.startswith("command ")] == [f"command {c}" for c in sub.choices]  # all listed
-    for name, text in helps:
+    assert [n for n, *_ in helps if n.startswith("command ")] == [f"command {c}" for c in sub.choices]  # all listed
+    for name, text, own in helps:
         assert text and text[0].islower(), (name, text)
-        assert set(re.findall(r"[A-Z][A-Z_]+", text)) <= shouted_ok, (name, text)
+        assert set(re.findall(r"[A-Z][A-Z_]+", text)) <= shouted_ok | own, (name, text)
 
 
 def test_contributings_command_reference_is_what_each_command_prints_for_help(site):
@@ -570,11 +573,33 @@ def test_contributings_command_reference_is_what_each_command_prints_for_help(si
         assert max(map(len, shown.splitlines())) <= 88
 
 
-def test_the_documentation_address_comes_from_site_url(catalog):
-    """explain's link to a code's page uses $SITE_URL when set, else the local preview's address."""
+def _site_url_seen_by(command: str, env: dict, tmp_path: Path) -> str:
+    """What COMMAND, run with ENV, shows of the site's address: explain's link, the doc_url in
+    pages' catalog.json, or (sitecheck) whether a link under https://docs.example/xem/ counts as
+    the site's own."""
+    import json
+    if command == "explain":
+        return xemcat("explain", "exec_tool_not_found", env=env).stdout
+    if command == "pages":
+        out = tmp_path / f"out{len(list(tmp_path.iterdir()))}"
+        assert xemcat("pages", str(out), env=env).returncode == 0
+        return json.loads((out / "catalog.json").read_text())["codes"][0]["doc_url"]
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "index.html").write_text('<a href="https://docs.example/xem/gone/">x</a>')
+    checked = xemcat("sitecheck", str(site), env=env)
+    return "internal" if "index.html" in checked.stdout and "gone" in checked.stdout else "external"
+
+
+@pytest.mark.parametrize("command", ["explain", "pages", "sitecheck"])
+def test_the_sites_address_comes_from_site_url(command, catalog, tmp_path):
+    """Every command that needs the site's address takes $SITE_URL (what CI publishes to) when
+    set, else the local preview's address, so a writer's preview and CI's run agree without flags."""
     from conftest import ENV
     env = {k: v for k, v in ENV.items() if k != "SITE_URL"}
-    local = xemcat("explain", "exec_tool_not_found", env=env).stdout
-    published = xemcat("explain", "exec_tool_not_found", env={**env, "SITE_URL": "https://docs.example/xem/"}).stdout
-    assert "http://127.0.0.1:8000/codes/exec_tool_not_found/" in local
-    assert "https://docs.example/xem/codes/exec_tool_not_found/" in published
+    local = _site_url_seen_by(command, env, tmp_path)
+    published = _site_url_seen_by(command, {**env, "SITE_URL": "https://docs.example/xem/"}, tmp_path)
+    if command == "sitecheck":
+        assert (local, published) == ("external", "internal")
+    else:
+        assert "http://127.0.0.1:8000/codes/" in local and "https://docs.example/xem/codes/" in published

@@ -119,7 +119,7 @@ def test_bad_code_pattern(project):
     edit(f, "- code: approval_not_found", "- code: Approval-Not-Found")
     result, problems = check(project)
     p = only(problems, "05-approvals.yaml", "codes.Approval-Not-Found.code")
-    assert "lower-case letters, digits and underscores" in p["msg"]
+    assert p["msg"] == '"Approval-Not-Found" is not valid here: lower-case letters, digits and _, starting with a letter'
 
 
 def test_duplicate_code_names_both_places(project):
@@ -305,6 +305,9 @@ AGENT = "    http: unknown\n    retryable: unknown\n    type: unknown\n    actio
     # One of several shapes: the branch the writer meant is the one reported.
     (AGENT, AGENT.replace("retryable: unknown", "retryable: {value: true}"),
      "16:5: codes.agent_not_found.retryable.source: missing required field `source` (the entry has: value)"),
+    # Two mappings that could fit, both failing as often: the one whose fields the entry uses.
+    ("      command: xeroctl agents\n", "      none: false\n      note: 5\n",
+     "22:13: codes.agent_not_found.diagnostic.none: must be true, not false"),
     (AGENT, AGENT.replace("type: unknown", "type: {value: nope, source: error-codes}"),
      '17:19: codes.agent_not_found.type.value: "nope" is not one of invalid_request_error, authentication_error, '
      "not_found_error, authorization_error, forbidden_error, validation_error, service_error, stream_error, "

@@ -35,6 +35,11 @@ def _section_ids() -> list[str]:
     return ids
 
 
+def _site_url_option(p: argparse.ArgumentParser, help: str) -> None:
+    """`--site-url`, defaulting to $SITE_URL (what CI publishes to), else the local preview's address."""
+    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"), help=help)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xemcat", description="Validate, explain and edit the XEM error-code catalog.")
     parser.add_argument("--catalog", default=str(default_catalog()),
@@ -57,8 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list every code")
     p.add_argument("--json", action="store_true", help="with -: print the look-up's answer as JSON (the code, "
                                                        "the closest codes, the notes, what the paste held)")
-    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
-                   help="base URL for the documentation link")
+    _site_url_option(p, "base URL for the documentation link")
 
     p = sub.add_parser("coverage", help="list, per fact kind, the codes whose fact is still not documented")
     p.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
@@ -73,8 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sitecheck", help="check a built site: every internal link and anchor, no code lost")
     p.add_argument("site", nargs="?", default="site", help="built site directory (default: site)")
-    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
-                   help="the site's own absolute URL; links under it are checked as internal")
+    _site_url_option(p, "the site's own absolute URL; links under it are checked as internal")
     p.add_argument("--online", action="store_true", help="also fetch external links (needs network)")
     p.add_argument("--against", metavar="BASE",
                    help="also check that every address the catalog published at git revision BASE (pages, code "
@@ -90,17 +93,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("pages", help="write the generated pages, catalog.json, schema.json and lookup.json as "
                                      "files any site generator reading mkdocs.yml can build")
-    p.add_argument("out", help="directory to write (created; one written by `xemcat pages` before is replaced)")
+    p.add_argument("out", metavar="OUT", help="directory to write (created; one written by `xemcat pages` before is replaced)")
     p.add_argument("--with-docs", metavar="DOCS", help="also copy this directory of hand-written pages (e.g. docs) "
                                                      "into OUT, so OUT is a whole docs_dir")
-    p.add_argument("--site-url", default=os.environ.get("SITE_URL", "http://127.0.0.1:8000/"),
-                   help="the address the site is served at (catalog.json's doc_url links)")
+    _site_url_option(p, "the address the site is served at (catalog.json's doc_url links)")
     p.add_argument("--edit-url", default=os.environ.get("XEMCAT_EDIT_URL", ""),
                    help="where the repository's files are shown (https://github.com/OWNER/REPO/blob/main): each "
                         "code's page links to its entry's line")
 
     p = sub.add_parser("diff", help="list codes added, renamed, removed and changed since git revision BASE")
-    p.add_argument("base", help="the git revision to compare with (a commit, branch or tag)")
+    p.add_argument("base", metavar="BASE", help="the git revision to compare with (a commit, branch or tag)")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when a breaking change is not marked")
     return parser
 

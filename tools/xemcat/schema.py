@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from . import phrases
 from .loader import SourceFile, describe_path
 from .problems import Problem, shown_value as _json
 from .vocabulary import did_you_mean, refused_character, resolve_ref
@@ -174,7 +175,7 @@ def _dependent_fields(src: SourceFile, error: Any, path: tuple, root: dict) -> I
 
 
 _PATTERN_HINTS = {
-    "^[a-z][a-z0-9_]*$": "lower-case letters, digits and underscores, starting with a letter",
+    "^[a-z][a-z0-9_]*$": phrases.CODE_NAME,
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "a date written YYYY-MM-DD",
 }
 
