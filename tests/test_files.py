@@ -179,6 +179,21 @@ def test_fmt_reports_a_file_it_cannot_format_in_one_line(project, monkeypatch):
     assert result.stderr == f"catalog/sections/{first.name}: not formatted: cannot format this part\n"
 
 
+def test_new_on_a_full_disk_says_so_on_stderr_and_changes_nothing(project, monkeypatch):
+    from xemcat import scaffold
+    f = project / "catalog/sections/05-approvals.yaml"
+    before = f.read_text()
+
+    def full_disk(path, text):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    monkeypatch.setattr(scaffold, "write_atomic", full_disk)
+    result = xemcat("--catalog", "catalog", "new", "approval_gone", "--section", "approvals", cwd=project)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == ("xemcat new: error: cannot write catalog/sections/05-approvals.yaml: "
+                             f"{os.strerror(errno.ENOSPC)}; nothing was changed\n")
+    assert f.read_text() == before
+
+
 def test_the_formatter_refuses_to_change_data(monkeypatch):
     """Its safety net: a normalisation that lost a value raises, and the message asks for a report."""
     from xemcat import fmt

@@ -87,3 +87,21 @@ def test_a_word_in_prose_is_located_at_its_own_occurrence(tmp_path):
     expected = sorted((i + 1, line.index("`zz_missing`") + 1) for i, line in enumerate(text.split("\n"))
                       if "`zz_missing`" in line and not line.lstrip().startswith("#"))
     assert found == expected and len(found) == 2
+
+
+@pytest.mark.parametrize("command, form", [
+    ("xeroctl keys <key-id>", "xeroctl keys <key-id>"),
+    ("xeroctl keys <id>", "xeroctl keys <key-id>"),  # the docs write <id> where the seed writes <key-id>
+    ("xeroctl keys abc123", None),  # a concrete word where the form has a placeholder
+    ("xeroctl agents lst", None),  # ... would let an invented verb pass as an argument
+    ("xeroctl agents <agent-id> --events", "xeroctl agents <agent-id> --events"),
+    ("xeroctl approvals list", "xeroctl approvals list [--risk <risk>]"),
+    ("xeroctl approvals list --risk <level>", "xeroctl approvals list [--risk <risk>]"),
+    ("xeroctl approvals list --risk", None),
+    ("xeroctl approvals list  --risk <risk>", None),
+])
+def test_a_diagnostic_is_an_instance_of_a_registered_form(catalog, command, form):
+    """A diagnostic names the form it instantiates: placeholders stand for placeholders (under
+    any name), [optional] parts are present or absent whole, words must be the form's words."""
+    from xemcat.vocabulary import matching_form
+    assert matching_form(command, [c.form for c in catalog.commands]) == form

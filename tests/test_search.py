@@ -4,6 +4,7 @@ correlation-header advice is what `x-request-id` and `request id` find."""
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlparse
 
@@ -110,13 +111,17 @@ def test_request_id_finds_the_correlation_advice_first(search_page, query):
 
 def test_each_troubleshooting_row_is_found_by_its_code_with_its_statuses(site, catalog):
     """The search result of a Troubleshooting row is titled with the code and the HTTP statuses
-    the catalog states, so an operator sees which one it is before opening it."""
+    the catalog states, so an operator sees which one it is before opening it, and holds the
+    code's example message, so pasting one finds it."""
     import json
     docs = {d["location"]: d for d in json.loads((site / "search/search_index.json").read_text())["docs"]}
     for code in catalog.codes:
         title = docs[f"troubleshooting/#{code.code}"]["title"]
         statuses = " / ".join(str(h.status) for h in code.http)
         assert title == f"<code>{code.code}</code>" + (f" · HTTP {statuses}" if statuses else ""), title
+        # A message copied from a log finds its row: the row's text holds it, spaces collapsed.
+        message = " ".join(code.example_message.split())
+        assert f"Example message: {message}" in html.unescape(docs[f"troubleshooting/#{code.code}"]["text"])
         # The code's own page ranks above the rows and pages that merely mention it.
         assert docs[f"codes/{code.code}/"].get("boost") == 2
     assert not any("boost" in d for d in docs.values() if not d["location"].startswith("codes/"))

@@ -381,3 +381,11 @@ def test_a_missing_template_is_named_in_the_problem(project):
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and "Traceback" not in check.stderr
     assert check.stdout == f"templates/error-codes.html.j2:{line}: (template): no template nowhere.html.j2 in templates\n"
+
+
+def test_a_pages_own_missing_template_is_named_at_its_place(project):
+    """A page whose template is gone: said at that template's path (no line to point at)."""
+    (project / "templates/error-codes.html.j2").unlink()
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1 and "Traceback" not in check.stderr
+    assert check.stdout == "templates/error-codes.html.j2:1: (template): no template error-codes.html.j2 in templates\n"

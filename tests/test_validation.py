@@ -383,3 +383,45 @@ def test_a_code_that_is_not_text_is_one_problem_not_a_crash(project):
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert ("catalog/sections/02-agents.yaml:12:11: codes[0].code: must be of type string, not list "
             '["agent_not_found"]') in result.stdout, result.stdout  # named by its place: it has no name
+
+
+CODES = {"codes": [{"code": "agent_not_found", "type": "x_y", "http": [{"status": 404, "type": "foo"}],
+                    "former_names": [{"name": "old_name"}], "bad": {"a b": 1}}, {"code": 5, "type": "x_y"}],
+         "envelope_types": [{"type": "not_found_error"}]}
+
+
+@pytest.mark.parametrize("path, named", [
+    ((), "(file)"),
+    (("codes", 0, "http", 0, "status"), "codes.agent_not_found.http[0].status"),
+    # An HTTP entry's stray `type` is a field, not its name; a code's `type` is a fact, not its name.
+    (("codes", 0, "http", 0, "type"), "codes.agent_not_found.http[0].type"),
+    (("codes", 1, "code"), "codes[1].code"),
+    (("codes", 0, "former_names", 0, "name"), "codes.agent_not_found.former_names[0].name"),
+    (("envelope_types", 0), "envelope_types.not_found_error"),
+    (("codes", 0, "bad", "a b"), 'codes.agent_not_found.bad."a b"'),
+    (("codes", 7, "code"), "codes[7].code"),  # past the end: by its index
+    ((0, "x"), "[0].x"),
+])
+def test_a_problem_names_its_field_by_the_entries_names(path, named):
+    """Problems say `codes.agent_not_found.http[0]`, the way a writer finds the entry, not
+    `codes/0/http/0`: an entry of a list whose entries have names is shown by its name."""
+    from xemcat.loader import describe_path
+    assert describe_path(CODES, path) == named
+
+
+def test_of_several_shapes_one_the_value_cannot_have_is_not_the_one_explained(tmp_path):
+    """`level` is a word from a list or a mapping; a writer who wrote a mapping meant the mapping,
+    even when the word would be fewer problems: the mapping's problems are the ones said."""
+    import json
+    from xemcat.loader import load_text
+    from xemcat.schema import CatalogSchema, schema_problems
+    mapping = {"type": "object", "required": ["value"], "additionalProperties": False,
+               "properties": {"value": {"type": "integer"}}}
+    for words in ({"enum": ["low", "high"]}, {"const": "low"}, {"type": "string"}):
+        (tmp_path / "schema.json").write_text(json.dumps(
+            {"type": "object", "properties": {"level": {"anyOf": [words, mapping]}}}))
+        src, _ = load_text("level: {z: 1}\n", tmp_path / "x.yaml", "x.yaml")
+        said = [f"{p.line}:{p.col}: {p.field}: {p.message}"
+                for p in schema_problems(src, CatalogSchema(tmp_path / "schema.json", "schema.json"))]
+        assert said == ["1:1: level.value: missing required field `value` (the entry has: z)",
+                        "1:9: level.z: unknown field `z` (allowed here: value)"], (words, said)

@@ -86,18 +86,21 @@ class SourceFile:
         return Problem(self.display, line, col, field_name or describe_path(self.data, path), message)
 
 
+# The field that names an entry of each list whose entries have names; other lists' items
+# (an HTTP status, a former name) are shown by their index.
+_NAMED_BY = {"codes": "code", "commands": "form", "envelope_types": "type"}
+
+
 def describe_path(data: Any, path: Path_) -> str:
     """Human name of a data path: ``codes.scope_insufficient.diagnostic`` rather than ``codes/3/diagnostic``."""
     parts: list[str] = []
     node = data
-    for step in path:
+    for i, step in enumerate(path):
         if isinstance(step, int):
             item = node[step] if isinstance(node, list) and 0 <= step < len(node) else None
-            # The item's naming key is the first of these it has; a code entry's `type` is a fact,
-            # so an entry whose `code` is no name is shown by its index, not by its type.
-            key = next((k for k in ("code", "form", "type", "id") if isinstance(item, dict) and k in item), None)
-            name = item[key] if key and isinstance(item[key], str) and _NAME.fullmatch(item[key]) else None
-            if name is not None:
+            key = _NAMED_BY.get(path[i - 1]) if i else None
+            name = item.get(key) if isinstance(item, dict) else None
+            if isinstance(name, str) and _NAME.fullmatch(name):
                 parts.append(name)
             elif parts:
                 parts[-1] += f"[{step}]"

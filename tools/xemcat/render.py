@@ -169,7 +169,7 @@ def template_problem(exc: Exception, templates_dir: Path) -> Problem:
             name = name if name != "?" else str(templates_dir / exc.name)
             message = f"no template {exc.name} in {display(templates_dir)}"
         else:
-            message = getattr(exc, "message", None) or str(exc)
+            message = str(exc)  # a Jinja error's str() is its message
             if not isinstance(exc, jinja2.UndefinedError):
                 message = f"{type(exc).__name__}: {message}"
     path = Path(name) if os.path.isabs(name) else templates_dir / name
