@@ -55,3 +55,18 @@ def test_a_survivor_kept_on_purpose_is_explained_but_still_counted(tmp_path):
     assert out.returncode == 0, out.stdout
     assert out.stdout.splitlines()[1].split() == ["lookup", "10", "11", "90.9%", "0", "0"]
     assert "not explained" not in out.stdout.replace("0 survivors not explained", "")
+
+
+def test_the_score_of_a_sample_counts_only_the_sampled_mutants(tmp_path):
+    """`--in-sample 5` of 400 mutants scores the 20 the sample draws, whatever the others did;
+    an entry for a mutant outside the sample is still checked for staleness."""
+    names = [f"xemcat.lookup.x_f__mutmut_{i}" for i in range(1, 401)]
+    drawn = set(_run(tmp_path / "s", dict.fromkeys(names), "", "--sample", "5").stdout.split())
+    results = {n: (1 if n in drawn else 0) for n in names}  # the sample all killed, the rest survived
+    out = _run(tmp_path, results, "", str(tmp_path / "eq.txt"), "--in-sample", "5")
+    assert out.returncode == 0, out.stdout
+    assert out.stdout.splitlines()[1].split() == ["lookup", "20", "20", "100.0%", "0", "0"]
+    outside = next(n for n in names if n not in drawn)
+    results[outside] = 1
+    out = _run(tmp_path / "b", results, f"{outside}: said equivalent\n", str(tmp_path / "b/eq.txt"), "--in-sample", "5")
+    assert out.returncode == 1 and f"{outside} is listed as equivalent but is now killed" in out.stdout

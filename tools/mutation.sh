@@ -12,15 +12,16 @@
 #   sh tools/mutation.sh lookup scan     # two modules
 #   sh tools/mutation.sh --sample 15     # a seeded random 15 % of each module's mutants: an estimate
 #   sh tools/mutation.sh --report        # the score of what has run, against the equivalents
+#   sh tools/mutation.sh --report 15     # the same, for the 15 % sample's mutants only
 set -eu
 cd "$(dirname "$0")/.."
 . tools/venv.sh
 ensure_venv test
 root=$(pwd)
 stage=.cache/mutation
-report() { "$root/.venv/bin/python" "$root/tools/mutation_report.py" "$root/tests/mutation-equivalents.txt"; }
+report() { "$root/.venv/bin/python" "$root/tools/mutation_report.py" "$root/tests/mutation-equivalents.txt" "$@"; }
 # The report reads the results where they are: no copy, so it is safe while a run is going on.
-if [ "${1:-}" = "--report" ]; then cd "$stage" && report; exit $?; fi
+if [ "${1:-}" = "--report" ]; then cd "$stage" && report ${2:+--in-sample "$2"}; exit $?; fi
 mkdir -p "$stage/src"
 # The tracked files as they are in the working tree, mtimes kept: mutmut re-mutates what changed.
 git ls-files -z | tar --null -cf - -T - | tar -xf - -C "$stage"
@@ -33,11 +34,13 @@ rm -f mutants/mutmut-stats.json
 export HYPOTHESIS_EXAMPLES="${HYPOTHESIS_EXAMPLES:-30}"
 set -f  # the patterns are for mutmut, not the shell
 patterns=""
+percent=""
 if [ "${1:-}" = "--sample" ]; then
     # Makes the mutants and learns which tests reach them, then stops: no mutant has this name.
     echo "making the mutants and mapping the tests (a few minutes)"
     "$root/.venv/bin/mutmut" run "xemcat.none-such" </dev/null >/dev/null 2>&1 || true
     patterns=$("$root/.venv/bin/python" "$root/tools/mutation_report.py" --sample "$2")
+    percent=$2
     shift 2
 fi
 for module in "$@"; do patterns="$patterns xemcat.$module.*"; done
@@ -46,4 +49,4 @@ for module in "$@"; do patterns="$patterns xemcat.$module.*"; done
 # shellcheck disable=SC2086  # names and glob patterns, matched by mutmut, not the shell
 "$root/.venv/bin/mutmut" run --max-children "$(nproc)" $patterns </dev/null | tr '\r' '\n' \
     | grep --line-buffered -v '^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏]' || true
-report
+report ${percent:+--in-sample "$percent"}

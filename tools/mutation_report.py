@@ -1,7 +1,8 @@
 """The mutation score of tools/xemcat from mutmut's results, net of the reviewed equivalents.
 
-Run by tools/mutation.sh in its staging copy: `python mutation_report.py EQUIVALENTS`, or
-`--sample PERCENT` to print the names of a seeded sample of the mutants. Reads the
+Run by tools/mutation.sh in its staging copy: `python mutation_report.py EQUIVALENTS` (add
+`--in-sample PERCENT` to score only that sample's mutants), or `--sample PERCENT` to print the
+names of a seeded sample of the mutants. Reads the
 per-file results mutmut keeps beside the mutated copy (mutants/src/xemcat/*.py.meta) and the
 reviewed list of surviving mutants (`NAME: reason` lines): an equivalent one is left out of the
 score; one whose reason starts with `survives:` is a real survivor kept on purpose, explained but
@@ -70,6 +71,9 @@ def main(argv: list[str]) -> int:
         return 0
     listed = equivalents(Path(argv[1]))
     status = statuses(Path("mutants"))
+    if argv[2:4] and argv[2] == "--in-sample":
+        chosen = set(sample(float(argv[3]), int(os.environ.get("MUTATION_SEED", "0"))))
+        status = {name: word for name, word in status.items() if name in chosen}
     per_module: dict[str, Counter] = {}
     unexplained = []
     for name, word in status.items():
@@ -86,7 +90,8 @@ def main(argv: list[str]) -> int:
             if name not in listed:
                 unexplained.append(f"{name}: {word}")
     # An entry stands for a mutant that ran and survived; killed, unrun or gone, it is stale.
-    stale = sorted(n for n in listed if n not in status or status[n] in NOT_RUN | KILLED)
+    everything = statuses(Path("mutants"))
+    stale = sorted(n for n in listed if n not in everything or everything[n] in NOT_RUN | KILLED)
     print(f"{'module':<12} {'killed':>7} {'of':>5} {'score':>7} {'equiv.':>7} {'not run':>8}")
     totals = Counter()
     for module, c in sorted(per_module.items()):
@@ -100,7 +105,7 @@ def main(argv: list[str]) -> int:
     for line in unexplained:
         print(f"survived, not explained: {line}")
     for name in stale:
-        print(f"{argv[1]}: {name} is listed as equivalent but is now {status.get(name, 'gone')}: review the entry")
+        print(f"{argv[1]}: {name} is listed as equivalent but is now {everything.get(name, 'gone')}: review the entry")
     print(f"score {score:.1%} (target {TARGET:.0%}), {len(unexplained)} survivors not explained")
     return 1 if unexplained or stale or score < TARGET else 0
 
