@@ -423,11 +423,21 @@ def test_a_base_revision_whose_catalog_does_not_parse_is_named_not_compared(proj
     (("check", "nosuch.yaml"), 2, "xemcat: error: no such file: nosuch.yaml"),
     (("explain",), 2, "xemcat explain: error: give a CODE, - (read standard input) or --list"),
     (("check",), 0, "catalog OK"),
+    # -q: a clean catalog says nothing at all (a pre-commit hook or a script's quiet step).
+    (("check", "-q"), 0, None),
+    (("check", "--quiet"), 0, None),
 ])
 def test_what_a_command_says_about_itself_is_one_line_on_stderr(args, status, message):
     """Messages about the run, not its results: stdout stays for what a program reads."""
     result = xemcat(*args)
-    assert (result.returncode, result.stdout, result.stderr) == (status, "", message + "\n")
+    assert (result.returncode, result.stdout, result.stderr) == (status, "", message + "\n" if message else "")
+
+
+def test_a_quiet_check_still_reports_every_problem(project):
+    edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
+    loud = xemcat("--catalog", "catalog", "check", cwd=project)
+    quiet = xemcat("--catalog", "catalog", "check", "-q", cwd=project)
+    assert loud.returncode == quiet.returncode == 1 and quiet.stdout == loud.stdout != ""
 
 
 def test_diff_reads_the_catalogs_repository_from_anywhere(project, tmp_path):
@@ -555,6 +565,8 @@ def test_every_command_and_option_says_what_it_does_in_one_style():
     assert [n for n, *_ in helps if n.startswith("command ")] == [f"command {c}" for c in sub.choices]  # all listed
     for name, text, own in helps:
         assert text and text[0].islower(), (name, text)
+        # Acronyms in capitals (a file name like catalog.json is a name, not the acronym).
+        assert not re.search(r"(?<![\w./-])(url|json|http|yaml|xem|sarif)(?![\w.])", text), (name, text)
         assert set(re.findall(r"[A-Z][A-Z_]+", text)) <= shouted_ok | own, (name, text)
 
 
