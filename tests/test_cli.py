@@ -433,6 +433,21 @@ def test_what_a_command_says_about_itself_is_one_line_on_stderr(args, status, me
     assert (result.returncode, result.stdout, result.stderr) == (status, "", message + "\n" if message else "")
 
 
+def test_sitecheck_checks_the_site_directory_by_default(tmp_path):
+    """`xemcat sitecheck` alone checks ./site, where `mkdocs build` writes."""
+    result = xemcat("sitecheck", cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr == "xemcat sitecheck: error: site is not a built site (no index.html); build it first\n"
+
+
+@pytest.mark.parametrize("args", [("check", "--format", "sarif"), ("coverage", "--format", "github"),
+                                  ("scan", "--format", "xml", "."), ("scan", "--format", "html", ".")])
+def test_an_output_format_a_command_does_not_have_is_refused_with_the_choices(args, tmp_path):
+    result = xemcat(*args, cwd=tmp_path)
+    assert (result.returncode, result.stdout) == (2, "")
+    assert re.search(rf"error: argument --format: invalid choice: '{args[2]}' \(choose from 'text', ", result.stderr)
+
+
 def test_a_quiet_check_still_reports_every_problem(project):
     edit(project / "catalog/sections/02-agents.yaml", "command: xeroctl agents\n", "command: xeroctl agents doctor\n")
     loud = xemcat("--catalog", "catalog", "check", cwd=project)
@@ -583,6 +598,18 @@ def test_contributings_command_reference_is_what_each_command_prints_for_help(si
         helped = xemcat(name, "--help", env={**ENV, "COLUMNS": "90"})  # argparse wraps at COLUMNS - 2
         assert helped.returncode == 0 and shown == helped.stdout.strip(), name
         assert max(map(len, shown.splitlines())) <= 88
+
+
+def test_pages_links_each_code_page_to_its_entry_from_xemcat_edit_url(tmp_path):
+    """Like the MkDocs build (mkdocs.yml's catalog_edit_url), `pages` reads $XEMCAT_EDIT_URL."""
+    from conftest import ENV
+    env = {k: v for k, v in ENV.items() if k != "XEMCAT_EDIT_URL"}
+    assert xemcat("pages", str(tmp_path / "plain"), env=env).returncode == 0
+    assert xemcat("pages", str(tmp_path / "linked"), env={**env, "XEMCAT_EDIT_URL": "https://example.test/o/r/blob/x"}
+                  ).returncode == 0
+    page = "codes/agent_not_found/index.md"
+    assert "https://example.test/o/r/blob/x/catalog/sections/02-agents.yaml#L" in (tmp_path / "linked" / page).read_text()
+    assert "https://example.test/" not in (tmp_path / "plain" / page).read_text()
 
 
 def _site_url_seen_by(command: str, env: dict, tmp_path: Path) -> str:

@@ -105,3 +105,30 @@ def test_a_diagnostic_is_an_instance_of_a_registered_form(catalog, command, form
     any name), [optional] parts are present or absent whole, words must be the form's words."""
     from xemcat.vocabulary import matching_form
     assert matching_form(command, [c.form for c in catalog.commands]) == form
+
+
+FORMER = "  - code: candidate_not_found\n    former_names:\n"
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("  id: agents\n", "  id: internal_error\n",
+     "3:7: section.id: section id `internal_error` is also a code (at catalog/sections/06-lifecycle.yaml:38); both "
+     "would be the same anchor on a page"),
+    ("  - code: candidate_not_found\n", FORMER + "      - {name: agent_not_found, renamed: '2026-12-01'}\n",
+     "29:16: codes.candidate_not_found.former_names[0].name: former name `agent_not_found` is a code today (at "
+     "catalog/sections/02-agents.yaml:12); a name leads to one code"),
+    ("  - code: candidate_not_found\n", FORMER + "      - {name: execution, renamed: '2026-12-01'}\n",
+     "29:16: codes.candidate_not_found.former_names[0].name: former name `execution` is a section id; both would be "
+     "the same anchor"),
+    ("  - code: candidate_not_found\n", FORMER + "      - {name: agent_gone, renamed: '2026-12-01'}\n"
+     "      - {name: agent_gone, renamed: '2026-12-02'}\n",
+     "30:16: codes.candidate_not_found.former_names[1].name: former name `agent_gone` is already a former name at "
+     "catalog/sections/02-agents.yaml:29"),
+])
+def test_a_name_that_would_lead_to_two_places_is_said_at_the_second(project, old, new, said):
+    """Anchors and addresses are one namespace: a section id, a code and a former name each
+    lead to one place; the problem points at the name that came second and at the first."""
+    from conftest import edit, xemcat
+    edit(project / "catalog" / S02, old, new)
+    result = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert result.returncode == 1 and f"catalog/{S02}:{said}" in result.stdout.splitlines(), result.stdout
