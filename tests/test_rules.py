@@ -132,3 +132,27 @@ def test_a_name_that_would_lead_to_two_places_is_said_at_the_second(project, old
     edit(project / "catalog" / S02, old, new)
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert result.returncode == 1 and f"catalog/{S02}:{said}" in result.stdout.splitlines(), result.stdout
+
+
+@pytest.mark.parametrize("form, anchor", [
+    ("xeroctl keys <key-id>", "cmd-keys-key-id"),
+    ("xeroctl approvals list [--risk <risk>]", "cmd-approvals-list-risk-risk"),
+    ("xeroctl", "cmd-xeroctl"),  # the bare tool: still an anchor of its own words, in lower case
+    ("XEROCTL Keys", "cmd-keys"),
+])
+def test_a_command_forms_anchor_is_its_words(form, anchor):
+    """Diagnostics page anchors come from a form's words, not its position: adding a command
+    never changes the links to the others."""
+    from xemcat.vocabulary import command_anchor
+    assert command_anchor(form) == anchor
+
+
+def test_a_file_that_vanished_or_cannot_be_read_is_one_problem_at_its_start(tmp_path):
+    """Between listing the catalog and reading it a file can go (an editor's save, a checkout)."""
+    import errno
+    import os
+    from xemcat.loader import load_file
+    from xemcat.problems import Problem
+    src, problems = load_file(tmp_path / "gone.yaml", "catalog/gone.yaml")
+    assert src is None
+    assert problems == [Problem("catalog/gone.yaml", 1, 1, "(file)", f"cannot read file: {os.strerror(errno.ENOENT)}")]
