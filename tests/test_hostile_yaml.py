@@ -63,6 +63,24 @@ def test_a_refused_character_is_reported_at_its_own_column():
     assert [(p.line, p.col) for p in problems] == [(2, 13)]
 
 
+@pytest.mark.parametrize("text, said", [
+    ("", "1:1: (file): file is empty; expected a mapping of catalog fields"),
+    ("# only a comment\n", "1:1: (file): file is empty; expected a mapping of catalog fields"),
+    # An alias is the anchored node itself, which sits elsewhere: said at the key that uses it.
+    ("a: &x 1\nb: *x\n", "2:1: b: YAML anchors and aliases (`&name`, `*name`) are not allowed in the catalog: "
+                         "write the value out where it is used"),
+    ("section:\n  id: a\n  id: b\n", "3:3: section.id: duplicate key `id` (first defined at line 2); YAML keeps "
+                                    "only one of them, so remove or rename the other"),
+    ("section:\n  id: life\x07cycle\n",
+     "2:11: (yaml): character U+0007 is not allowed in YAML: control characters are not allowed"),
+    ("section: !!int abc\n", "1:10: section: explicit YAML tag `tag:yaml.org,2002:int` is not allowed; remove it"),
+])
+def test_what_the_loader_refuses_is_said_in_one_line_at_its_place(text, said):
+    from xemcat.loader import load_text
+    src, problems = load_text(text, Path("x.yaml"), "x.yaml")
+    assert [str(p) for p in problems] == [f"x.yaml:{said}"]
+
+
 def _check(project: Path) -> subprocess.CompletedProcess:
     """`xemcat check`, failed after 60 s: a file built to make a parser hang (aliases, nesting)
     must fail the test, not stall the suite."""
@@ -165,3 +183,11 @@ def test_generated_hostile_files_never_crash_and_are_located(catalog_copy, text)
         assert m, f"malformed problem line: {line[:200]!r}"
         if m["file"].endswith("06-lifecycle.yaml"):
             assert 1 <= int(m["line"]) <= n_lines
+
+
+def test_a_schema_that_is_not_utf8_is_one_problem_at_its_start(catalog_copy):
+    (catalog_copy / "catalog" / "schema.json").write_bytes(b'\xff{"type": "object"}')
+    result = _check(catalog_copy)
+    assert (result.returncode, result.stderr.count("\n")) == (1, 1) and "Traceback" not in result.stderr
+    assert result.stdout.startswith("catalog/schema.json:1:1: (schema): cannot read the schema: 'utf-8' codec "
+                                    "can't decode byte 0xff"), result.stdout
