@@ -114,17 +114,19 @@ def test_non_utf8_bytes_are_reported_at_their_line(catalog_copy):
 
 
 @pytest.mark.parametrize("text, line, words", [
-    ('{\n  "type": "object",\n  "properties": {,}\n}\n', 3, "not valid JSON"),
-    ("true\n", 1, "must be a JSON object"),
-    ('{"type": "object", "properties": {"a": {"$ref": "#/$defs/nowhere"}}}', 1, "points at nothing"),
-    ('{"type": "object", "properties": {"a": {"type": "nonsense"}}}', 1, "the schema is invalid"),
+    # At the comma where a field's name should be.
+    ('{\n  "type": "object",\n  "properties": {,}\n}\n', "3:18", "not valid JSON: Expecting property name"),
+    ("true\n", "1:1", "the schema must be a JSON object describing a mapping"),
+    ('{"type": "object", "properties": {"a": {"$ref": "#/$defs/nowhere"}}}', "1:1",
+     "the schema is invalid: `$ref` '#/$defs/nowhere' points at nothing"),
+    ('{"type": "object", "properties": {"a": {"type": "nonsense"}}}', "1:1", "the schema is invalid: "),
 ])
 def test_broken_schema_is_one_located_problem(catalog_copy, text, line, words):
     (catalog_copy / "catalog" / "schema.json").write_text(text, encoding="utf-8")
     result = _check(catalog_copy)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stdout.startswith(f"catalog/schema.json:{line}:"), result.stdout
-    assert words in result.stdout
+    assert result.stdout.startswith(f"catalog/schema.json:{line}: (schema): {words}"), result.stdout
+    assert len(result.stdout.splitlines()) == 1
 
 
 def test_yml_files_count_and_editor_files_do_not(catalog_copy):
