@@ -182,7 +182,8 @@ def test_a_number_yaml_would_misread_is_refused(project, written, words):
     edit(f, "      - status: 403\n", f"      - status: {written}\n")
     result = xemcat("--catalog", "catalog", "check", cwd=project)
     assert result.returncode == 1 and words in result.stdout, result.stdout
-    assert result.stdout.startswith("catalog/sections/01-scope-auth.yaml:")
+    # At the number, named as the writer finds it (line 16 holds the first `status: 403`).
+    assert result.stdout.startswith("catalog/sections/01-scope-auth.yaml:16:17: codes.scope_insufficient.http[0].status: ")
 
 
 # ---------------------------------------------------------------- links

@@ -188,7 +188,8 @@ def test_a_name_that_would_lead_to_two_places_is_said_at_the_second(project, old
 @pytest.mark.parametrize("form, anchor", [
     ("xeroctl keys <key-id>", "cmd-keys-key-id"),
     ("xeroctl approvals list [--risk <risk>]", "cmd-approvals-list-risk-risk"),
-    ("xeroctl", "cmd-xeroctl"),  # the bare tool: still an anchor of its own words, in lower case
+    ("xeroctl", "cmd-xeroctl"),  # the bare tool: an anchor of its one word
+    ("xeroctl --", "cmd-xeroctl"),  # no word after the tool's (punctuation only): still an anchor
     ("XEROCTL Keys", "cmd-keys"),
 ])
 def test_a_command_forms_anchor_is_its_words(form, anchor):

@@ -292,9 +292,9 @@ def redirect_page(target: str, title: str) -> str:
 def render_contributing(templates_dir: Path, field_docs: dict[str, list], commands: list) -> RenderedPage:
     """The Contributing page without a catalog: what a writer needs most while the catalog is
     broken (the field reference) stays in the preview; only the coverage table waits."""
-    context = {"md": lambda value, code_url="": text.inline(value, frozenset(), code_url), "view": None,
-               "code_fields": field_docs.get("code", []), "file_fields": field_docs.get("file", []),
-               "commands": commands}
+    # No catalog, so no code to link to: prose is rendered without code links.
+    context = {"md": lambda value, *_: text.inline(value), "view": None,
+               "code_fields": field_docs["code"], "file_fields": field_docs["file"], "commands": commands}
     return _render(_environment(templates_dir, None), PAGE["contributing"], context)
 
 
