@@ -304,9 +304,11 @@ def _tree_digest(site: Path) -> str:
 @pytest.mark.parametrize("breakage", [
     ("templates/troubleshooting.html.j2", "{% for section in catalog.sections %}", "{% for section in %}",
      "template syntax error"),
-    ("templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}", "nothing_here"),
+    # A name the template misspelt: Jinja's words alone (the type name would add nothing).
+    ("templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}",
+     "'dict object' has no attribute 'nothing_here'"),
     ("templates/_macros.html.j2", "{{ phrases.NOT_DOCUMENTED }}", "{{ phrases.NOT_DOCUMENTED_TYPO }}",
-     "NOT_DOCUMENTED_TYPO"),
+     "'module object' has no attribute 'NOT_DOCUMENTED_TYPO'"),
     # An error of Python's own, raised while rendering: its type and words.
     ("templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.note) }}{{ 1 // 0 }}",
      "ZeroDivisionError: integer division or modulo by zero"),
@@ -329,6 +331,8 @@ def test_broken_template_is_located_and_leaves_the_site_as_it_was(project, break
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and "Traceback" not in check.stderr
     assert f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
+    if "syntax" not in words:
+        assert check.stdout == f"{rel}:{line}: (template): {words}\n"
 
 
 def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(project):
@@ -389,3 +393,41 @@ def test_a_pages_own_missing_template_is_named_at_its_place(project):
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and "Traceback" not in check.stderr
     assert check.stdout == "templates/error-codes.html.j2:1: (template): no template error-codes.html.j2 in templates\n"
+
+
+def test_a_redirect_page_keeps_any_target_inside_its_attributes_and_script():
+    """The page a former name's address serves: whatever its target holds (quotes, tags, a
+    closing script tag), an HTML parser finds one script, one link, one refresh and the target
+    intact in each, and the script's string is the target."""
+    import json
+    from bs4 import BeautifulSoup
+    from xemcat.render import redirect_page
+    target = """../x"'><img src=x onerror=alert(1)></script><script>alert(2)</script><!--/"""
+    page = BeautifulSoup(redirect_page(target, 'T"</title><b>'), "html.parser")
+    assert page.find("img") is None and page.find("b") is None
+    assert len(page.find_all("script")) == 1 and "<" not in page.script.string
+    assert json.loads(page.script.string.removeprefix("location.replace(").removesuffix(" + location.hash)")) == target
+    assert page.find("link", rel="canonical")["href"] == target and page.a["href"] == target
+    assert page.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url={target}"
+    assert page.title.string == 'T"</title><b>'
+
+
+def test_check_finds_a_template_error_in_the_branch_of_a_diagnostics_note(project):
+    """`check` renders one code of each shape: a diagnostic with a note and one without are two
+    shapes, so a broken note branch fails `check` even when the only code with a note is a late
+    twin of an earlier code without one (same section, same facts otherwise)."""
+    f = project / "catalog/sections/04-execution.yaml"
+    text = f.read_text(encoding="utf-8")
+    entry = text[text.index("  - code: invalid_body\n"):text.index("  - code: exec_tool_not_found\n")]
+    note = "      note: the envelope message names the offending field when it can\n"
+    f.write_text(text.replace(note, "") + "\n" + entry.replace("code: invalid_body", "code: invalid_body_twin"),
+                 encoding="utf-8")
+    lifecycle = project / "catalog/sections/06-lifecycle.yaml"
+    edit(lifecycle, "      note: provide the x-request-id header value\n", "")
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    rel, old = "templates/_macros.html.j2", "md(diagnostic.note, code_url)"
+    text = (project / rel).read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(project / rel, old, "md(diagnostic.note.missing, code_url)")
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1 and check.stdout.startswith(f"{rel}:{line}: (template): "), check.stdout

@@ -123,7 +123,7 @@ def json_block(value: Any) -> Markup:
     body = "".join("\n".join(f'<span class="{kind}">{html.escape(part, quote=False)}</span>' if part else ""
                              for part in chunk.split("\n")) for kind, chunk in merged)
     return Markup('<div class="language-json highlight"><pre><span></span><code>{}</code></pre></div>'
-                  ).format(Markup(body.rstrip("\n")))
+                  ).format(Markup(body))
 
 
 # ---------------------------------------------------------------- templates
@@ -281,11 +281,13 @@ def redirect_page(target: str, title: str) -> str:
     what a former name's address serves, as mkdocs-redirects writes them (meta refresh, a
     canonical link for search engines, a link for readers without either)."""
     href = html.escape(target, quote=True)
+    # JSON in a <script>: `<` escaped, so no `</script>` or `<!--` in the target can end it.
+    script_target = json.dumps(target).replace("<", "\\u003c")
     return ('<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             f"<title>{html.escape(title)}</title>\n"
             f'<link rel="canonical" href="{href}">\n'
             f'<meta http-equiv="refresh" content="0; url={href}">\n'
-            f"<script>location.replace({json.dumps(target)} + location.hash)</script>\n"
+            f"<script>location.replace({script_target} + location.hash)</script>\n"
             f'</head>\n<body>\n<p>Moved: <a href="{href}">{html.escape(title)}</a></p>\n</body>\n</html>\n')
 
 
