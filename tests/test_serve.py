@@ -123,3 +123,18 @@ def test_a_preview_build_of_a_broken_catalog_shows_the_problems_on_its_pages(pro
     banner = (site / "performance/index.html").read_text()
     assert "The catalog has 1 problem(s)" in banner and "xem-problems-banner" in banner
     assert mkdocs_build(project, tmp_path / "refused").returncode == 1  # `mkdocs build` refuses
+
+
+def test_the_problems_page_lists_each_problem_on_its_own_line_under_its_title():
+    """What the preview shows for a generated page while the catalog is invalid: the problems,
+    one per line as `check` prints them, under a heading the table of contents names."""
+    from bs4 import BeautifulSoup
+    from xemcat.pages import PAGES
+    from xemcat.problems import Problem
+    from xemcat.render import render_problems_page
+    problems = [Problem("catalog/a.yaml", 3, 7, "section.id", "one <b>"), Problem("catalog/b.yaml", 9, 1, "codes", "two")]
+    page = render_problems_page(PAGES[0], problems)
+    assert [(h.level, h.id, h.title) for h in page.headings] == [(1, "catalog-has-problems", "Catalog has problems")]
+    shown = BeautifulSoup(page.html, "html.parser")
+    assert shown.h1.get_text() == "Catalog has problems"
+    assert shown.select_one("pre code").get_text().splitlines() == [str(p) for p in problems]

@@ -431,3 +431,15 @@ def test_check_finds_a_template_error_in_the_branch_of_a_diagnostics_note(projec
     edit(project / rel, old, "md(diagnostic.note.missing, code_url)")
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and check.stdout.startswith(f"{rel}:{line}: (template): "), check.stdout
+
+
+def test_a_template_problem_in_json_has_a_line_and_no_column(project):
+    """A template error is known to its line only: `col` is 0 (unknown), as a number, for CI tools."""
+    import json
+    page = project / "templates/error-codes.html.j2"
+    line = page.read_text()[: page.read_text().index("{{ md(rl.note) }}")].count("\n") + 1
+    edit(page, "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}")
+    check = xemcat("--catalog", "catalog", "check", "--format", "json", cwd=project)
+    assert check.returncode == 1
+    assert [(p["file"], p["line"], p["col"], p["field"]) for p in json.loads(check.stdout)] == [
+        ("templates/error-codes.html.j2", line, 0, "(template)")]
