@@ -443,3 +443,57 @@ def test_a_template_problem_in_json_has_a_line_and_no_column(project):
     assert check.returncode == 1
     assert [(p["file"], p["line"], p["col"], p["field"]) for p in json.loads(check.stdout)] == [
         ("templates/error-codes.html.j2", line, 0, "(template)")]
+
+
+DEPRECATED = """
+  - code: {code}
+    description: Kept for old clients.
+    http: unknown
+    retryable: unknown
+    type: unknown
+    action: Use `internal_error` handling.
+    diagnostic:
+      none: true
+    example:
+      message: Gone.
+      param: null
+    deprecated:
+      since: "2026-11-29"
+      reason: Replaced.
+"""
+
+
+def test_check_finds_a_template_error_in_the_branch_of_a_deprecations_replacement(project):
+    """A deprecation with a replacement and one without are two shapes: a broken replacement
+    branch fails `check` even when only the later of two deprecated codes names a replacement."""
+    section = project / "catalog/sections/04-execution.yaml"
+    section.write_text(section.read_text(encoding="utf-8") + DEPRECATED.format(code="exec_old_one")
+                       + DEPRECATED.format(code="exec_old_two") + "      replacement: internal_error\n",
+                       encoding="utf-8")
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    rel, old = "templates/code.html.j2", "{{ m.code_page_link(code.deprecated.replacement) }}"
+    edit(project / rel, old, "{{ m.code_page_link(code.deprecated.replacement.missing) }}")
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    # Said where the undefined value is used: inside the macro the branch calls.
+    assert check.returncode == 1 and check.stdout.endswith(" (template): 'str object' has no attribute 'missing'\n")
+
+
+def test_check_finds_a_template_error_in_the_branch_of_a_retryable_note(project):
+    """A retryable fact with a note and one without are two shapes (the note's branch may break
+    on its own): found even when the only code with such a note is a late twin of an earlier one."""
+    f = project / "catalog/sections/04-execution.yaml"
+    text = f.read_text(encoding="utf-8")
+    for note in ("      note: >-\n        The Troubleshooting page advises retrying with back-off; the inference API's "
+                 "error page\n        agrees.\n", "      note: Only after the delay the router asks for.\n"):
+        assert note in text
+        text = text.replace(note, "")
+    entry = text[text.index("  - code: invalid_body\n"):text.index("  - code: exec_tool_not_found\n")]
+    twin = entry.replace("code: invalid_body", "code: invalid_body_twin").replace(
+        "      source: error-codes\n    type:", "      source: error-codes\n      note: Never.\n    type:")
+    assert "note: Never." in twin
+    f.write_text(text + "\n" + twin, encoding="utf-8")
+    assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
+    rel, old = "templates/code.html.j2", "code.retryable.note)"
+    edit(project / rel, old, "code.retryable.note and code.retryable.note.missing)")
+    check = xemcat("--catalog", "catalog", "check", cwd=project)
+    assert check.returncode == 1 and check.stdout.endswith(" (template): 'str object' has no attribute 'missing'\n")
