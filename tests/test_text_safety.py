@@ -335,13 +335,8 @@ def test_broken_template_is_located_and_leaves_the_site_as_it_was(project, break
         assert check.stdout == f"{rel}:{line}: (template): {words}\n"
 
 
-def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(project):
-    """`check` renders a sample, not the catalog: the sample must still take a branch that only
-    the last code of a section takes (here the only deprecated code), or a broken branch would
-    pass `check` and fail the build."""
-    section = project / "catalog/sections/04-execution.yaml"
-    section.write_text(section.read_text(encoding="utf-8") + """
-  - code: exec_gone_away
+DEPRECATED = """
+  - code: {code}
     description: Kept for old clients.
     http: unknown
     retryable: unknown
@@ -349,14 +344,22 @@ def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(proje
     action: Use `internal_error` handling.
     diagnostic:
       none: true
-      note: no diagnostic
     example:
       message: Gone.
       param: null
     deprecated:
       since: "2026-11-29"
-      reason: Replaced by `internal_error`.
-""", encoding="utf-8")
+      reason: Replaced.
+"""
+
+
+def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(project):
+    """`check` renders a sample, not the catalog: the sample must still take a branch that only
+    the last code of a section takes (here the only deprecated code), or a broken branch would
+    pass `check` and fail the build."""
+    section = project / "catalog/sections/04-execution.yaml"
+    section.write_text(section.read_text(encoding="utf-8") + DEPRECATED.format(code="exec_gone_away"),
+                       encoding="utf-8")
     assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
     rel, old = "templates/code.html.j2", "{{ md(code.deprecated.reason, links.error_codes) }}"
     text = (project / rel).read_text(encoding="utf-8")
@@ -443,24 +446,6 @@ def test_a_template_problem_in_json_has_a_line_and_no_column(project):
     assert check.returncode == 1
     assert [(p["file"], p["line"], p["col"], p["field"]) for p in json.loads(check.stdout)] == [
         ("templates/error-codes.html.j2", line, 0, "(template)")]
-
-
-DEPRECATED = """
-  - code: {code}
-    description: Kept for old clients.
-    http: unknown
-    retryable: unknown
-    type: unknown
-    action: Use `internal_error` handling.
-    diagnostic:
-      none: true
-    example:
-      message: Gone.
-      param: null
-    deprecated:
-      since: "2026-11-29"
-      reason: Replaced.
-"""
 
 
 def test_check_finds_a_template_error_in_the_branch_of_a_deprecations_replacement(project):
