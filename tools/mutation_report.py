@@ -70,10 +70,11 @@ def main(argv: list[str]) -> int:
         print("\n".join(sample(float(argv[2]), int(os.environ.get("MUTATION_SEED", "0")))))
         return 0
     listed = equivalents(Path(argv[1]))
-    status = statuses(Path("mutants"))
+    everything = statuses(Path("mutants"))
+    status = everything
     if argv[2:4] and argv[2] == "--in-sample":
         chosen = set(sample(float(argv[3]), int(os.environ.get("MUTATION_SEED", "0"))))
-        status = {name: word for name, word in status.items() if name in chosen}
+        status = {name: word for name, word in everything.items() if name in chosen}
     per_module: dict[str, Counter] = {}
     unexplained = []
     for name, word in status.items():
@@ -90,7 +91,6 @@ def main(argv: list[str]) -> int:
             if name not in listed:
                 unexplained.append(f"{name}: {word}")
     # An entry stands for a mutant that ran and survived; killed, unrun or gone, it is stale.
-    everything = statuses(Path("mutants"))
     stale = sorted(n for n in listed if n not in everything or everything[n] in NOT_RUN | KILLED)
     print(f"{'module':<12} {'killed':>7} {'of':>5} {'score':>7} {'equiv.':>7} {'not run':>8}")
     totals = Counter()
