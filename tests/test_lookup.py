@@ -143,6 +143,27 @@ def test_without_javascript_the_box_is_a_search_of_the_site(browser, site):
         ctx.close()
 
 
+def test_enter_before_the_index_arrives_answers_in_place_when_it_does(browser, site):
+    """An operator who pastes and presses Enter while lookup.json is still on its way gets the
+    answer in place once it arrives, not a site search that takes them off the page."""
+    with serve(site) as url:
+        ctx = browser.new_context()
+        held = []
+        ctx.route("**/lookup.json", lambda route: held.append(route))  # answered only when the test says so
+        page = ctx.new_page()
+        page.goto(url + "/")
+        while not held:
+            page.wait_for_timeout(20)
+        page.locator(".xem-lookup textarea").press_sequentially("scope_insufficient")
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+        assert page.url == url + "/" and page.locator(".xem-lookup-result").is_hidden()
+        held[0].continue_()
+        assert page.locator(".xem-lookup-code strong").first.text_content() == "scope_insufficient"
+        assert page.url == url + "/"
+        ctx.close()
+
+
 def test_when_the_index_cannot_load_the_box_searches_the_site(browser, site):
     with serve(site) as url:
         ctx = browser.new_context()

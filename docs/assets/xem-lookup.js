@@ -381,6 +381,13 @@
     var form = box.querySelector("form");
     var result = box.querySelector(".xem-lookup-result");
     var data = null, pages = null;
+    var waiting = false;  // Enter came before lookup.json: answer as soon as it arrives
+    var failed = false;   // no lookup.json: the form stays a search of the site
+    function show() {
+      result.textContent = "";
+      result.appendChild(answer(interpret(input.value, data), data, pages));
+      result.hidden = false;
+    }
     var source = new URL(box.dataset.lookup, document.baseURI);
     fetch(source).then(function (r) { return r.json(); }).then(function (d) {
       data = d;
@@ -391,7 +398,11 @@
                 codes: new URL(d.pages.codes, root).href,
                 contributing: new URL(d.pages.contributing, root).href };
       box.dataset.loaded = "1";
-    }).catch(function () { /* no lookup.json: the form stays what it is in the HTML, a search */ });
+      if (waiting) show();
+    }).catch(function () {
+      failed = true;
+      if (waiting) form.submit();
+    });
     input.addEventListener("keydown", function (e) {
       // Enter looks up, as in a search box; Shift+Enter starts a new line of a longer paste.
       if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
@@ -400,11 +411,9 @@
       }
     });
     form.addEventListener("submit", function (e) {
-      if (!data) return;  // not loaded (yet): the plain form searches the site instead
+      if (failed) return;
       e.preventDefault();
-      result.textContent = "";
-      result.appendChild(answer(interpret(input.value, data), data, pages));
-      result.hidden = false;
+      if (data) show(); else waiting = true;
     });
   }
 
