@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import subprocess
 
@@ -143,13 +144,14 @@ def test_without_javascript_the_box_is_a_search_of_the_site(browser, site):
         ctx.close()
 
 
-def test_enter_before_the_index_arrives_answers_in_place_when_it_does(browser, site):
-    """An operator who pastes and presses Enter while lookup.json is still on its way gets the
-    answer in place once it arrives, not a site search that takes them off the page."""
+@contextlib.contextmanager
+def enter_while_the_index_loads(browser, site):
+    """Home with lookup.json held back, "scope_insufficient" typed and Enter pressed; the block
+    gets the page and the held request, to let through (`continue_`) or fail (`abort`)."""
     with serve(site) as url:
         ctx = browser.new_context()
         held = []
-        ctx.route("**/lookup.json", lambda route: held.append(route))  # answered only when the test says so
+        ctx.route("**/lookup.json", lambda route: held.append(route))
         page = ctx.new_page()
         page.goto(url + "/")
         while not held:
@@ -158,10 +160,26 @@ def test_enter_before_the_index_arrives_answers_in_place_when_it_does(browser, s
         page.keyboard.press("Enter")
         page.wait_for_timeout(300)
         assert page.url == url + "/" and page.locator(".xem-lookup-result").is_hidden()
-        held[0].continue_()
+        try:
+            yield page, held[0]
+        finally:
+            ctx.close()
+
+
+def test_enter_before_the_index_arrives_answers_in_place_when_it_does(browser, site):
+    """An operator who pastes and presses Enter while lookup.json is still on its way gets the
+    answer in place once it arrives, not a site search that takes them off the page."""
+    with enter_while_the_index_loads(browser, site) as (page, request):
+        home = page.url
+        request.continue_()
         assert page.locator(".xem-lookup-code strong").first.text_content() == "scope_insufficient"
-        assert page.url == url + "/"
-        ctx.close()
+        assert page.url == home
+
+
+def test_enter_before_the_index_fails_to_arrive_searches_the_site(browser, site):
+    with enter_while_the_index_loads(browser, site) as (page, request):
+        request.abort()
+        page.wait_for_url("**/troubleshooting/?q=scope_insufficient")
 
 
 def test_when_the_index_cannot_load_the_box_searches_the_site(browser, site):
