@@ -301,6 +301,15 @@ def _tree_digest(site: Path) -> str:
     return h.hexdigest()
 
 
+def break_template(project, rel: str, old: str, new: str) -> int:
+    """Replace `old` with `new` in the project's template `rel`; the line `old` was on, where
+    the problem must be reported."""
+    text = (project / rel).read_text(encoding="utf-8")
+    line = text[: text.index(old)].count("\n") + 1
+    edit(project / rel, old, new)
+    return line
+
+
 @pytest.mark.parametrize("breakage", [
     ("templates/troubleshooting.html.j2", "{% for section in catalog.sections %}", "{% for section in %}",
      "template syntax error"),
@@ -318,9 +327,7 @@ def test_broken_template_is_located_and_leaves_the_site_as_it_was(project, break
     out = project / "site"
     assert mkdocs_build(project, out).returncode == 0
     before = _tree_digest(out)
-    text = (project / rel).read_text(encoding="utf-8")
-    line = text[: text.index(old)].count("\n") + 1
-    edit(project / rel, old, new)
+    line = break_template(project, rel, old, new)
     import sys
     plain = run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(out)], project)  # not --strict, not our script
     assert plain.returncode == 1
@@ -361,10 +368,9 @@ def test_check_finds_a_template_error_in_a_branch_only_one_late_code_takes(proje
     section.write_text(section.read_text(encoding="utf-8") + DEPRECATED.format(code="exec_gone_away"),
                        encoding="utf-8")
     assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
-    rel, old = "templates/code.html.j2", "{{ md(code.deprecated.reason, links.error_codes) }}"
-    text = (project / rel).read_text(encoding="utf-8")
-    line = text[: text.index(old)].count("\n") + 1
-    edit(project / rel, old, "{{ md(code.deprecated.reasn, links.error_codes) }}")
+    rel = "templates/code.html.j2"
+    line = break_template(project, rel, "{{ md(code.deprecated.reason, links.error_codes) }}",
+                          "{{ md(code.deprecated.reasn, links.error_codes) }}")
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and f"{rel}:{line}: (template): " in check.stdout, check.stdout + check.stderr
     assert "reasn" in check.stdout
@@ -382,9 +388,8 @@ def test_the_prose_parser_as_built_keeps_html_images_and_bare_addresses_as_text(
 
 def test_a_missing_template_is_named_in_the_problem(project):
     """Where it is included, and which name was not found where."""
-    page = project / "templates/error-codes.html.j2"
-    line = page.read_text()[: page.read_text().index("{{ md(rl.note) }}")].count("\n") + 1
-    edit(page, "{{ md(rl.note) }}", '{{ md(rl.note) }}{% include "nowhere.html.j2" %}')
+    line = break_template(project, "templates/error-codes.html.j2", "{{ md(rl.note) }}",
+                          '{{ md(rl.note) }}{% include "nowhere.html.j2" %}')
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and "Traceback" not in check.stderr
     assert check.stdout == f"templates/error-codes.html.j2:{line}: (template): no template nowhere.html.j2 in templates\n"
@@ -428,10 +433,8 @@ def test_check_finds_a_template_error_in_the_branch_of_a_diagnostics_note(projec
     lifecycle = project / "catalog/sections/06-lifecycle.yaml"
     edit(lifecycle, "      note: provide the x-request-id header value\n", "")
     assert xemcat("--catalog", "catalog", "check", cwd=project).returncode == 0
-    rel, old = "templates/_macros.html.j2", "md(diagnostic.note, code_url)"
-    text = (project / rel).read_text(encoding="utf-8")
-    line = text[: text.index(old)].count("\n") + 1
-    edit(project / rel, old, "md(diagnostic.note.missing, code_url)")
+    rel = "templates/_macros.html.j2"
+    line = break_template(project, rel, "md(diagnostic.note, code_url)", "md(diagnostic.note.missing, code_url)")
     check = xemcat("--catalog", "catalog", "check", cwd=project)
     assert check.returncode == 1 and check.stdout.startswith(f"{rel}:{line}: (template): "), check.stdout
 
@@ -439,9 +442,7 @@ def test_check_finds_a_template_error_in_the_branch_of_a_diagnostics_note(projec
 def test_a_template_problem_in_json_has_a_line_and_no_column(project):
     """A template error is known to its line only: `col` is 0 (unknown), as a number, for CI tools."""
     import json
-    page = project / "templates/error-codes.html.j2"
-    line = page.read_text()[: page.read_text().index("{{ md(rl.note) }}")].count("\n") + 1
-    edit(page, "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}")
+    line = break_template(project, "templates/error-codes.html.j2", "{{ md(rl.note) }}", "{{ md(rl.nothing_here) }}")
     check = xemcat("--catalog", "catalog", "check", "--format", "json", cwd=project)
     assert check.returncode == 1
     assert [(p["file"], p["line"], p["col"], p["field"]) for p in json.loads(check.stdout)] == [
