@@ -20,6 +20,7 @@ import random
 import re
 import sys
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
@@ -50,11 +51,13 @@ def statuses(mutants: Path) -> dict[str, str]:
     return found
 
 
-def sample(percent: float, seed: int = 0) -> list[str]:
+def sample(names: Iterable[str], percent: float) -> list[str]:
     """A seeded random PERCENT of each module's mutants (at least 10, or all it has): a run of
-    these estimates the score of the whole package, per module, in a fraction of the time."""
+    these estimates the score of the whole package, per module, in a fraction of the time.
+    MUTATION_SEED: another week, another sample (the workflow passes the week number)."""
+    seed = int(os.environ.get("MUTATION_SEED", "0"))
     by_module: dict[str, list[str]] = {}
-    for name in statuses(Path("mutants")):
+    for name in names:
         by_module.setdefault(name.split(".")[1], []).append(name)
     chosen = []
     for module, names in sorted(by_module.items()):
@@ -66,14 +69,14 @@ def sample(percent: float, seed: int = 0) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if argv[1] == "--sample":  # MUTATION_SEED: another week, another sample (the workflow's week number)
-        print("\n".join(sample(float(argv[2]), int(os.environ.get("MUTATION_SEED", "0")))))
+    everything = statuses(Path("mutants"))
+    if argv[1] == "--sample":
+        print("\n".join(sample(everything, float(argv[2]))))
         return 0
     listed = equivalents(Path(argv[1]))
-    everything = statuses(Path("mutants"))
     status = everything
     if argv[2:4] and argv[2] == "--in-sample":
-        chosen = set(sample(float(argv[3]), int(os.environ.get("MUTATION_SEED", "0"))))
+        chosen = set(sample(everything, float(argv[3])))
         status = {name: word for name, word in everything.items() if name in chosen}
     per_module: dict[str, Counter] = {}
     unexplained = []
